@@ -129,7 +129,7 @@ class Project:
         """Save the project atomically as one GeoPackage file.
 
         The file is written to a temporary name beside the target and then
-        moved into place; the previous version is kept as ``NAME.gpkg.bak``.
+        moved into place; the previous version is kept as ``NAME.backup.gpkg``.
 
         Parameters
         ----------
@@ -154,7 +154,7 @@ class Project:
             tmp.unlink(missing_ok=True)
             raise
         if target.exists():
-            target.replace(target.with_name(target.name + ".bak"))
+            target.replace(target.with_name(target.stem + ".backup.gpkg"))
         tmp.replace(target)
         self.path = target
         return target

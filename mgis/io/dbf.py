@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import struct
 from dataclasses import dataclass, replace
-from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -107,42 +107,41 @@ def parse_header(data: bytes, name: str) -> DbfHeader:
     return DbfHeader(data[0], count, header_length, record_length, data[29], tuple(fields))
 
 
-def read_header(path: Path) -> tuple[DbfHeader, bytes, int]:
-    """Read a DBF header plus a sample of its records from disk.
+def read_header(fh: IO[bytes], name: str) -> tuple[DbfHeader, bytes]:
+    """Read a DBF header from an open binary file positioned at its start.
 
     Parameters
     ----------
-    path : Path
-        The .dbf file.
+    fh : IO[bytes]
+        The open .dbf file (a plain file or a member of a zip archive).
+    name : str
+        File name used in error messages.
 
     Returns
     -------
-    tuple[DbfHeader, bytes, int]
-        The header, the raw header bytes and the file size.
+    tuple[DbfHeader, bytes]
+        The header and the raw header bytes.
     """
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        head = fh.read(65536)
-        header = parse_header(head, path.name)
-        if len(head) < header.header_length:
-            head += fh.read(header.header_length - len(head))
-    return header, head[: header.header_length], size
+    head = fh.read(65536)
+    header = parse_header(head, name)
+    if len(head) < header.header_length:
+        head += fh.read(header.header_length - len(head))
+    return header, head[: header.header_length]
 
 
-def sample_records(path: Path, header: DbfHeader, size: int) -> np.ndarray:
+def sample_records(fh: IO[bytes], header: DbfHeader, size: int) -> np.ndarray:
     """Return up to :data:`MAX_SAMPLE` bytes of whole records (head and tail) as a 2-D array."""
     rl = header.record_length
     available = max(0, min(header.record_count, (size - header.header_length) // rl))
     per_part = max(1, MAX_SAMPLE // 2 // rl)
     chunks: list[bytes] = []
-    with path.open("rb") as fh:
-        fh.seek(header.header_length)
-        head_n = min(available, per_part)
-        chunks.append(fh.read(head_n * rl))
-        tail_n = min(available - head_n, per_part)
-        if tail_n > 0:
-            fh.seek(header.header_length + (available - tail_n) * rl)
-            chunks.append(fh.read(tail_n * rl))
+    fh.seek(header.header_length)
+    head_n = min(available, per_part)
+    chunks.append(fh.read(head_n * rl))
+    tail_n = min(available - head_n, per_part)
+    if tail_n > 0:
+        fh.seek(header.header_length + (available - tail_n) * rl)
+        chunks.append(fh.read(tail_n * rl))
     data = b"".join(chunks)
     usable = len(data) // rl * rl
     return np.frombuffer(data[:usable], dtype=np.uint8).reshape(-1, rl)

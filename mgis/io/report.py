@@ -49,6 +49,7 @@ class LoadReport:
     empty_geometries: int = 0
     other_layers: tuple[str, ...] = ()
     axes_swapped: bool = False
+    crs_name: str = ""
 
     def summary_lines(self) -> list[str]:
         """Render the report as a few short lines for ``mgis info`` and the UI.
@@ -65,8 +66,10 @@ class LoadReport:
         if self.encoding is not None:
             lines.append(f"  encoding: {self.encoding} - {self.encoding_reason}")
         crs = self.crs or "unknown"
-        if self.crs is not None and len(crs) > 60:
-            crs = crs[:57] + "..."
+        if self.crs is not None and not self.crs.startswith("EPSG:"):
+            crs = f"{self.crs_name or 'custom'} (no EPSG code)"
+        elif self.crs_name:
+            crs = f"{crs} ({self.crs_name})"
         guessed = " (guessed)" if self.crs_guessed else ""
         lines.append(f"  CRS: {crs}{guessed} - {self.crs_reason}")
         if self.extent is not None:

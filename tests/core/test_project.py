@@ -79,7 +79,7 @@ def test_save_is_atomic_and_keeps_backup(tmp_path: Path) -> None:
     project.layers.pop()
     project.save()
     assert Project.open(path).layer_names() == ["Działki ewidencyjne", "przystanki"]
-    assert Project.open(tmp_path / "p.gpkg.bak").layer_names()[-1] == "ulice"
+    assert Project.open(tmp_path / "p.backup.gpkg").layer_names()[-1] == "ulice"
     assert not (tmp_path / "p.saving.gpkg").exists()
 
 

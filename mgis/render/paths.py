@@ -1,0 +1,264 @@
+"""Geometries to Qt paths in bulk: shapely coordinate arrays -> numpy -> QPainterPath.
+
+No Python loop touches a vertex or a feature. A layer's coordinates are pulled
+out of shapely once (:func:`prepare_geometries`); each redraw transforms them to
+pixels with numpy, thins them to the pixel grid and hands whole chunks to Qt as
+one compound :class:`~PySide6.QtGui.QPainterPath` each. The path is deserialised
+from a byte buffer in Qt's own ``QDataStream`` format, one C++ call per chunk:
+measured at ~0.1 s for 1.5 million vertices, against ~8 s for ``lineTo`` calls.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+import shiboken6
+from numpy.typing import NDArray
+from PySide6.QtCore import QByteArray, QDataStream
+from PySide6.QtGui import QPainterPath, QPolygonF
+
+_MOVE_TO, _LINE_TO = 0, 1
+_ELEMENT = np.dtype([("type", ">i4"), ("x", ">f8"), ("y", ">f8")])
+
+
+@dataclass(frozen=True)
+class GeometryArrays:
+    """The coordinates of a layer's features as flat numpy arrays.
+
+    Parameters
+    ----------
+    family : str
+        ``polygon`` (closed rings), ``line`` (open parts) or ``point``.
+    coords : numpy.ndarray
+        ``(M, 2)`` float64 map coordinates of all vertices (or points).
+    offsets : numpy.ndarray
+        ``(R + 1,)`` start of every ring or part in ``coords``; points have one per point.
+    feature : numpy.ndarray
+        ``(R,)`` row position in the frame of each ring, part or point.
+    bounds : numpy.ndarray
+        ``(R, 4)`` ``xmin, ymin, xmax, ymax`` of each ring, part or point.
+    """
+
+    family: str
+    coords: NDArray[np.float64]
+    offsets: NDArray[np.int64]
+    feature: NDArray[np.int64]
+    bounds: NDArray[np.float64]
+
+    @property
+    def n_parts(self) -> int:
+        """Number of rings, parts or points."""
+        return len(self.feature)
+
+
+def prepare_geometries(geoms: NDArray[np.object_], family: str) -> GeometryArrays:
+    """Pull the coordinates of ``geoms`` out of shapely into flat arrays.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely geometries
+        One geometry (or None) per feature, in frame order.
+    family : str
+        ``polygon``, ``line`` or ``point``; geometries of other families are skipped.
+
+    Returns
+    -------
+    GeometryArrays
+        Rings for polygons, parts for lines, single points for points.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    parts, part_feature = shapely.get_parts(geoms, return_index=True)
+    types = shapely.get_type_id(parts)
+    wanted = {"polygon": [3], "line": [1, 2], "point": [0]}.get(family, [])
+    keep = np.isin(types, wanted) & ~shapely.is_empty(parts)
+    parts, part_feature = parts[keep], part_feature[keep]
+    if family == "polygon":
+        rings, ring_part = shapely.get_rings(parts, return_index=True)
+        feature = part_feature[ring_part]
+    else:
+        rings, feature = parts, part_feature
+    counts = shapely.get_num_coordinates(rings).astype(np.int64)
+    coords = np.ascontiguousarray(shapely.get_coordinates(rings), dtype=np.float64)
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return GeometryArrays(
+        family=family,
+        coords=coords.reshape(-1, 2),
+        offsets=offsets,
+        feature=np.asarray(feature, dtype=np.int64),
+        bounds=_part_bounds(coords, offsets),
+    )
+
+
+def _part_bounds(coords: NDArray[np.float64], offsets: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Bounding box of every part, from the flat coordinate array."""
+    n = len(offsets) - 1
+    out = np.empty((n, 4), dtype=np.float64)
+    if n == 0:
+        return out
+    starts = offsets[:-1]
+    out[:, 0:2] = np.minimum.reduceat(coords, starts, axis=0)
+    out[:, 2:4] = np.maximum.reduceat(coords, starts, axis=0)
+    return out
+
+
+def select_parts(
+    arrays: GeometryArrays, part_mask: NDArray[np.bool_]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Return the vertices and offsets of the parts where ``part_mask`` is True.
+
+    Parameters
+    ----------
+    arrays : GeometryArrays
+        The layer's prepared geometries.
+    part_mask : numpy.ndarray of bool
+        One flag per ring, part or point.
+
+    Returns
+    -------
+    coords : numpy.ndarray
+        ``(K, 2)`` vertices of the chosen parts, in order.
+    offsets : numpy.ndarray
+        ``(P + 1,)`` start of each chosen part in ``coords``.
+    """
+    if part_mask.all():
+        return arrays.coords, arrays.offsets
+    starts = arrays.offsets[:-1][part_mask]
+    counts = np.diff(arrays.offsets)[part_mask]
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    # index of vertex j of chosen part i = starts[i] + j, built without a loop
+    idx = np.repeat(starts - offsets[:-1], counts) + np.arange(offsets[-1])
+    return arrays.coords[idx], offsets
+
+
+def thin_to_pixels(
+    px: NDArray[np.float64], offsets: NDArray[np.int64], tolerance: float = 0.5
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.bool_]]:
+    """Drop vertices closer than ``tolerance`` pixels to the previous one (level of detail).
+
+    First and last vertices of every part are kept, so rings stay closed.
+
+    Parameters
+    ----------
+    px : numpy.ndarray
+        ``(K, 2)`` pixel coordinates.
+    offsets : numpy.ndarray
+        ``(P + 1,)`` part starts.
+    tolerance : float
+        Pixel distance (per axis) under which a vertex is dropped.
+
+    Returns
+    -------
+    px : numpy.ndarray
+        The kept vertices.
+    offsets : numpy.ndarray
+        New part starts.
+    tiny : numpy.ndarray of bool
+        Per part: True when the whole part fits inside one pixel (draw it as a dot).
+    """
+    n = len(px)
+    if n == 0:
+        return px, offsets, np.zeros(0, dtype=bool)
+    step = np.abs(np.diff(px, axis=0)).max(axis=1)
+    keep = np.ones(n, dtype=bool)
+    keep[1:] = step >= tolerance
+    keep[offsets[:-1]] = True
+    keep[offsets[1:] - 1] = True
+    counts = np.add.reduceat(keep, offsets[:-1]).astype(np.int64)
+    lo = np.minimum.reduceat(px, offsets[:-1], axis=0)
+    hi = np.maximum.reduceat(px, offsets[:-1], axis=0)
+    tiny: NDArray[np.bool_] = np.asarray(((hi - lo) < 1.0).all(axis=1), dtype=bool)
+    new_offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=new_offsets[1:])
+    return px[keep], new_offsets, tiny
+
+
+def build_path(px: NDArray[np.float64], offsets: NDArray[np.int64]) -> QPainterPath:
+    """Build one compound QPainterPath with a subpath per part, in a single Qt call.
+
+    Parameters
+    ----------
+    px : numpy.ndarray
+        ``(K, 2)`` device coordinates.
+    offsets : numpy.ndarray
+        ``(P + 1,)`` start of each subpath in ``px``; ``offsets[0]`` may be non-zero.
+
+    Returns
+    -------
+    QPainterPath
+        Subpaths of the parts, odd-even fill (holes stay holes).
+    """
+    first, last = int(offsets[0]), int(offsets[-1])
+    n = last - first
+    if n <= 0:
+        return QPainterPath()
+    rec = np.empty(n, dtype=_ELEMENT)
+    rec["type"] = _LINE_TO
+    rec["type"][offsets[:-1] - first] = _MOVE_TO
+    rec["x"] = px[first:last, 0]
+    rec["y"] = px[first:last, 1]
+    head = np.array([n], dtype=">i4").tobytes()
+    tail = np.array([0, 0], dtype=">i4").tobytes()  # cStart, fill rule (odd-even)
+    stream = QDataStream(QByteArray(head + rec.tobytes() + tail))
+    path = QPainterPath()
+    stream >> path
+    return path
+
+
+def chunked_paths(
+    px: NDArray[np.float64], offsets: NDArray[np.int64], chunk: int
+) -> list[QPainterPath]:
+    """Split parts into runs of ``chunk`` parts and build one path for each run."""
+    n_parts = len(offsets) - 1
+    chunk = max(int(chunk), 1)
+    return [
+        build_path(px, offsets[i : min(i + chunk, n_parts) + 1]) for i in range(0, n_parts, chunk)
+    ]
+
+
+def polygon_from_array(xy: NDArray[np.float64]) -> QPolygonF:
+    """Return a QPolygonF holding the ``(N, 2)`` points of ``xy``, copied in one memcpy.
+
+    The polygon is sized in Qt and its ``QPointF`` buffer (two doubles per
+    point) is filled through a numpy view of its memory: ~12 ms for a million
+    points, against ~1.5 s for a list of ``QPointF``.
+    """
+    xy = np.ascontiguousarray(xy, dtype=np.float64).reshape(-1, 2)
+    poly = QPolygonF()
+    n = len(xy)
+    if n == 0:
+        return poly
+    poly.resize(n)
+    address = shiboken6.getCppPointer(poly.data())[0]
+    buffer = (ctypes.c_double * (2 * n)).from_address(address)
+    np.ctypeslib.as_array(buffer)[:] = xy.ravel()
+    return poly
+
+
+def marker_template(shape: str, diameter: float) -> NDArray[np.float64]:
+    """Return the closed outline of a marker centred on (0, 0), ``diameter`` pixels across."""
+    r = diameter / 2
+    if shape == "square":
+        pts = np.array([[-r, -r], [r, -r], [r, r], [-r, r]])
+    elif shape == "triangle":
+        ang = np.deg2rad([-90.0, 30.0, 150.0])
+        pts = np.column_stack([np.cos(ang), np.sin(ang)]) * r * 1.15
+    else:
+        k = int(np.clip(diameter * 1.5, 8, 48))
+        ang = np.linspace(0, 2 * np.pi, k, endpoint=False)
+        pts = np.column_stack([np.cos(ang), np.sin(ang)]) * r
+    return np.vstack([pts, pts[:1]]).astype(np.float64)
+
+
+def marker_arrays(
+    centres: NDArray[np.float64], template: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Place ``template`` at every centre: vertices and offsets of one ring per marker."""
+    k = len(template)
+    px = (centres[:, None, :] + template[None, :, :]).reshape(-1, 2)
+    offsets = np.arange(len(centres) + 1, dtype=np.int64) * k
+    return px, offsets
