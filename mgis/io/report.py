@@ -74,7 +74,9 @@ class LoadReport:
         lines.append(f"  CRS: {crs}{guessed} - {self.crs_reason}")
         if self.extent is not None:
             xmin, ymin, xmax, ymax = self.extent
-            lines.append(f"  extent: {xmin:.6g}, {ymin:.6g} - {xmax:.6g}, {ymax:.6g}")
+            # Degrees need decimals; metres read best as whole numbers with a decimetre.
+            fmt = ".6f" if max(abs(v) for v in self.extent) <= 360 else ".1f"
+            lines.append(f"  extent: {xmin:{fmt}}, {ymin:{fmt}} - {xmax:{fmt}}, {ymax:{fmt}}")
         if self.invalid_geometries or self.repairs:
             lines.append(
                 f"  geometries: {self.invalid_geometries} invalid, {self.repairs} repaired"

@@ -1,0 +1,838 @@
+"""EGiB parcel identifiers: parse, validate, normalise and format.
+
+A parcel identifier (``identyfikator działki ewidencyjnej``) has the form
+``WWPPGG_R.OOOO.NR[/SUB]``: the six-digit TERYT code of the gmina, ``_``, the
+unit type digit R, ``.``, the four-digit obręb (precinct) number and ``.``,
+the parcel number with an optional sub-number after ``/``.
+
+Rules chosen here (each one is covered by a test):
+
+* Identifiers are text everywhere. TERYT and obręb keep their leading zeros;
+  integers that lost them (``210011`` read from Excel for ``0210011``) are
+  padded back only where the width is known (7 digits for a TERYT with its
+  unit digit, 4 for an obręb).
+* The canonical parcel number has no leading zeros (``0014/02`` becomes
+  ``14/2``), as in EGiB, so ``0014`` and ``14`` are the same parcel. A number
+  or sub-number of zero is rejected. One trailing letter per part is allowed
+  (``123/4a``) and written in lower case.
+* Unit type digits accepted: 1, 2, 3, 4, 5, 8, 9 (6, 7 and 0 are rejected).
+* Obręb 1 to 4 digits, not zero; ``3.0`` / ``31.0`` (Excel floats) accepted.
+* Separators between the parts of a full form may be ``.``, ``-`` or spaces;
+  case and stray spaces do not matter.
+* Short forms (``123/4``, ``0002.123/4``, ``2-123/4``, ``obr. 2 dz. 123/4``,
+  ``dz. nr 123/4``...) need a :class:`ParcelContext` for the unit code and,
+  when no obręb is written, for the obręb. A gmina with more than one unit
+  (urban-rural: ``_4`` and ``_5``) makes a short form AMBIGUOUS: both
+  candidates are reported, never guessed.
+* Hyphen rule: ``A-B`` is obręb A, parcel B only when no obręb is otherwise
+  known for the text (no ``obr.`` keyword, no ``default_obreb``) or when A is
+  written zero-padded to four digits (``0002-123/4``). Otherwise ``A-B`` is a
+  range of parcel numbers; ranges are never expanded and are rejected with
+  reason ``range``. ``A.B`` is always obręb A, parcel B.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import cast
+
+__all__ = [
+    "UNIT_TYPES",
+    "ParcelContext",
+    "ParcelErrorReason",
+    "ParcelId",
+    "ParcelIdError",
+    "ParseResult",
+    "build_parcel_ids",
+    "canonical_obreb",
+    "canonical_parcel_number",
+    "normalise_parcel_ids",
+]
+
+#: Unit type digits (R) allowed in identifiers, with their meaning.
+UNIT_TYPES: dict[str, str] = {
+    "1": "urban gmina",
+    "2": "rural gmina",
+    "3": "urban-rural gmina",
+    "4": "town in an urban-rural gmina",
+    "5": "rural area of an urban-rural gmina",
+    "8": "district of Warsaw",
+    "9": "district of another city",
+}
+
+
+class ParcelErrorReason(StrEnum):
+    """Why a text is not a parcel identifier (the ``reason`` of :class:`ParcelIdError`)."""
+
+    EMPTY = "empty"
+    BAD_TERYT = "bad_teryt"
+    BAD_UNIT = "bad_unit"
+    BAD_OBREB = "bad_obreb"
+    BAD_NUMBER = "bad_number"
+    NO_CONTEXT = "no_context"
+    AMBIGUOUS = "ambiguous"
+    RANGE = "range"
+    UNPARSEABLE = "unparseable"
+
+
+class ParcelIdError(ValueError):
+    """A text that cannot be read as one parcel identifier.
+
+    Parameters
+    ----------
+    message : str
+        Explanation in English, shown to the user.
+    reason : ParcelErrorReason
+        Machine-readable cause.
+    text : str
+        The rejected text.
+    candidates : tuple of ParcelId
+        For ``reason == AMBIGUOUS``: every identifier the text could mean.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        reason: ParcelErrorReason,
+        text: str = "",
+        candidates: tuple[ParcelId, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.text = text
+        self.candidates = candidates
+
+
+_NUMBER = re.compile(r"(\d+)([a-z]?)(?:/(\d+)([a-z]?))?")
+_UNIT_CODE = re.compile(r"(\d{6})\s*[_\-\s]?\s*(\d)")
+_OBREB = re.compile(r"(?:obr(?:ęb|eb)?\.?\s*)?(\d+)(?:[.,]0+)?")
+# The canonical form has fixed widths, so a layer's ids can be checked with one
+# match each and split by slicing ([:8] unit code, [9:13] obręb, [14:] number).
+_CANONICAL = re.compile(r"\d{6}_[1234589]\.(?!0000)\d{4}\.[1-9]\d*[a-z]?(?:/[1-9]\d*[a-z]?)?")
+_CANONICAL_NUMBER = re.compile(r"[1-9]\d*[a-z]?(?:/[1-9]\d*[a-z]?)?")
+# Lenient full form in one regex: most messy layer ids (other separators, case,
+# unpadded or Excel obręb) are normalised without the step-by-step parser.
+_FULL_FAST = re.compile(
+    r"\s*(\d{6})\s*_\s*([1234589])\s*[.\-\s]\s*(\d{1,4})(?:\.0+)?\s*[.\-\s]\s*"
+    r"(\d+[a-z]?(?:\s*/\s*\d+[a-z]?)?)\s*",
+    re.IGNORECASE,
+)
+_FULL_SPLIT = re.compile(r"[.\-\s]+")
+_OBREB_KEYWORD = re.compile(
+    r"\bobr(?:ębie|ebie|ęb|eb)?\b\.?\s*(?:nr\b\.?\s*)?:?\s*(\d*)(?:\.0+(?![\d/]))?"
+)
+_PARCEL_KEYWORD = re.compile(r"\b(?:działka|działki|dzialka|dzialki|dz)\b\.?|\bnr\b\.?")
+_SHORT = re.compile(r"(\d+)(?:\.0+(?=\s*[.\-]))?\s*([.\-])\s*(.+)")
+_SPACES = re.compile(r"\s+")
+_SLASH = re.compile(r"\s*/\s*")
+
+
+def canonical_parcel_number(text: str) -> str | None:
+    """Return the canonical parcel number, or None when ``text`` is not one.
+
+    Parameters
+    ----------
+    text : str
+        A parcel number such as ``"0014/02"``, ``"123/4A"`` or ``" 7 "``.
+
+    Returns
+    -------
+    str or None
+        Digits without leading zeros, letters in lower case.
+
+    Examples
+    --------
+    >>> canonical_parcel_number("0014/02"), canonical_parcel_number("123/4A")
+    ('14/2', '123/4a')
+    >>> canonical_parcel_number("0") is None
+    True
+    """
+    m = _NUMBER.fullmatch(_SLASH.sub("/", text.strip().lower()))
+    if m is None:
+        return None
+    main = m[1].lstrip("0")
+    if not main:
+        return None
+    if m[3] is None:
+        return main + m[2]
+    sub = m[3].lstrip("0")
+    if not sub:
+        return None
+    return f"{main}{m[2]}/{sub}{m[4]}"
+
+
+def canonical_obreb(value: object) -> str | None:
+    """Return the obręb number as four zero-padded digits, or None.
+
+    Parameters
+    ----------
+    value : object
+        ``31``, ``"31"``, ``"0031"``, ``31.0``, ``"31.0"``, ``"obręb 31"``;
+        None/NaN give None.
+
+    Returns
+    -------
+    str or None
+        For example ``"0031"``; None for missing, zero or over four digits.
+
+    Examples
+    --------
+    >>> canonical_obreb(31.0), canonical_obreb("obr. 2"), canonical_obreb(float("nan"))
+    ('0031', '0002', None)
+    """
+    if _is_missing(value):
+        return None
+    m = _OBREB.fullmatch(str(value).strip().lower())
+    if m is None:
+        return None
+    digits = m[1].lstrip("0")
+    if not digits or len(digits) > 4:
+        return None
+    return digits.zfill(4)
+
+
+def _canonical_unit_code(value: object) -> str | None:
+    """Return ``"WWPPGG_R"`` from ``"WWPPGG_R"``, ``"WWPPGGR"`` or an integer, else None."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+    else:
+        # A number lost the leading zero of the voivodeship code: pad to 7 digits.
+        text = str(value).strip()
+        text = text.removesuffix(".0").zfill(7)
+    m = _UNIT_CODE.fullmatch(text)
+    if m is None or m[2] not in UNIT_TYPES:
+        return None
+    return f"{m[1]}_{m[2]}"
+
+
+def _is_missing(value: object) -> bool:
+    """Tell whether a cell is None, NaN, NaT or pandas.NA (not equal to itself)."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return False
+    try:
+        return bool(value != value)  # noqa: PLR0124 - the NaN test, for any NaN-like type
+    except TypeError:  # pandas.NA refuses to be truth-tested: it is missing
+        return True
+
+
+def _number_key(number: str) -> tuple[int, str, int, str]:
+    """Natural sort key of a canonical parcel number (2 before 10, 5 before 5/1)."""
+    m = _NUMBER.fullmatch(number)
+    if m is None:  # unreachable for validated numbers; keeps sorting total
+        return (0, number, -1, "")
+    return (int(m[1]), m[2], int(m[3]) if m[3] else -1, m[4] or "")
+
+
+@dataclass(frozen=True, order=True)
+class ParcelId:
+    """One EGiB parcel identifier, validated and in canonical form.
+
+    The constructor normalises its arguments (obręb padded to four digits,
+    parcel number without leading zeros, letters in lower case) and raises
+    :class:`ParcelIdError` when they are not valid. Sorting is natural:
+    ``...0001.2`` comes before ``...0001.10``.
+
+    Parameters
+    ----------
+    teryt : str
+        Six-digit TERYT code of the gmina (``WWPPGG``).
+    unit : str
+        Unit type digit R (see :data:`UNIT_TYPES`).
+    obreb : str
+        Obręb number, 1 to 4 digits.
+    number : str
+        Parcel number, e.g. ``"123/4"``.
+
+    Examples
+    --------
+    >>> p = ParcelId("302101", "1", "3", "0123/4")
+    >>> str(p), p.unit_code
+    ('302101_1.0003.123/4', '302101_1')
+    >>> ParcelId.parse("302101_1-3-123/4") == p
+    True
+    """
+
+    # Compared first so that order=True sorts numerically; derived, not an argument.
+    _sort_key: tuple[str, str, str, tuple[int, str, int, str]] = field(
+        init=False, repr=False, compare=True
+    )
+    teryt: str
+    unit: str
+    obreb: str
+    number: str
+
+    def __post_init__(self) -> None:
+        """Validate and normalise the fields."""
+        teryt = str(self.teryt).strip()
+        if len(teryt) != 6 or not teryt.isdigit():
+            raise ParcelIdError(
+                f"TERYT code {teryt!r} is not 6 digits",
+                ParcelErrorReason.BAD_TERYT,
+                teryt,
+            )
+        unit = str(self.unit).strip()
+        if unit not in UNIT_TYPES:
+            raise ParcelIdError(
+                f"unit type digit {unit!r} is not one of {', '.join(UNIT_TYPES)}",
+                ParcelErrorReason.BAD_UNIT,
+                unit,
+            )
+        obreb = canonical_obreb(self.obreb)
+        if obreb is None:
+            raise ParcelIdError(
+                f"obręb {self.obreb!r} is not a number of 1 to 4 digits (other than 0)",
+                ParcelErrorReason.BAD_OBREB,
+                str(self.obreb),
+            )
+        number = canonical_parcel_number(str(self.number))
+        if number is None:
+            raise ParcelIdError(
+                f"{self.number!r} is not a parcel number (digits, optionally /sub-number)",
+                ParcelErrorReason.BAD_NUMBER,
+                str(self.number),
+            )
+        # Frozen dataclass: normalised values are stored through object.__setattr__.
+        object.__setattr__(self, "teryt", teryt)
+        object.__setattr__(self, "unit", unit)
+        object.__setattr__(self, "obreb", obreb)
+        object.__setattr__(self, "number", number)
+        object.__setattr__(self, "_sort_key", (teryt, unit, obreb, _number_key(number)))
+
+    @property
+    def unit_code(self) -> str:
+        """TERYT code of the registration unit, e.g. ``"302101_1"``."""
+        return f"{self.teryt}_{self.unit}"
+
+    @property
+    def short(self) -> str:
+        """Obręb and number without the unit, e.g. ``"0003.123/4"``."""
+        return f"{self.obreb}.{self.number}"
+
+    def __str__(self) -> str:
+        """Return the canonical identifier ``WWPPGG_R.OOOO.NR``."""
+        return f"{self.teryt}_{self.unit}.{self.obreb}.{self.number}"
+
+    @classmethod
+    def from_unit_code(cls, unit_code: str, obreb: str, number: str) -> ParcelId:
+        """Build an identifier from ``"WWPPGG_R"`` (or ``"WWPPGGR"``), obręb and number.
+
+        Examples
+        --------
+        >>> str(ParcelId.from_unit_code("3021014", "12", "5"))
+        '302101_4.0012.5'
+        """
+        code = _canonical_unit_code(unit_code)
+        if code is None:
+            raise ParcelIdError(
+                f"unit code {unit_code!r} is not WWPPGG_R",
+                ParcelErrorReason.BAD_TERYT,
+                unit_code,
+            )
+        return cls(code[:6], code[7], obreb, number)
+
+    @classmethod
+    def parse(cls, text: str, context: ParcelContext | None = None) -> ParcelId:
+        """Read one identifier written in any of the forms found in registers.
+
+        Parameters
+        ----------
+        text : str
+            Full form (``302101_1.0003.123/4``, also with ``-``/space
+            separators, any case, unpadded or Excel ``3.0`` obręb) or a short
+            form (``123/4``, ``0002.123/4``, ``2-123/4``, ``obr. 2 dz. 123/4``,
+            ``działka nr 123/4 obr. 2``, ``nr 123/4``...).
+        context : ParcelContext, optional
+            The gmina's unit codes and default obręb, used by short forms.
+
+        Returns
+        -------
+        ParcelId
+
+        Raises
+        ------
+        ParcelIdError
+            With a ``reason`` and an English message saying why; for
+            ``AMBIGUOUS`` the candidates are in ``error.candidates``.
+
+        Examples
+        --------
+        >>> str(ParcelId.parse(" 302101_1 0003 123/4 "))
+        '302101_1.0003.123/4'
+        >>> ctx = ParcelContext(("302101_1",), default_obreb="3")
+        >>> str(ParcelId.parse("dz. nr 123/4", ctx))
+        '302101_1.0003.123/4'
+        """
+        parts = parse_parts(text, has_obreb=context is not None and context.has_default)
+        return resolve_parts(parts, context)
+
+
+@dataclass(frozen=True)
+class ParcelContext:
+    """What a short form leaves out: the gmina's unit codes and the obręb.
+
+    Parameters
+    ----------
+    unit_codes : tuple of str
+        Unit codes ``WWPPGG_R`` of the gmina: one for an urban or rural gmina,
+        two (``_4`` town and ``_5`` rural area) for an urban-rural gmina.
+        ``WWPPGGR`` without the underscore is accepted.
+    default_obreb : str, optional
+        Obręb used when the text has none (a register's "Obręb" column):
+        ``"3"``, ``"0003"``, ``"3.0"`` or ``"obręb 3"``.
+
+    Examples
+    --------
+    >>> ParcelContext(("3021014", "302101_5"), "obręb 2")
+    ParcelContext(unit_codes=('302101_4', '302101_5'), default_obreb='0002')
+    >>> ParcelContext.for_gmina("3021013").unit_codes
+    ('302101_4', '302101_5')
+    """
+
+    unit_codes: tuple[str, ...]
+    default_obreb: str | None = None
+
+    def __post_init__(self) -> None:
+        """Normalise the unit codes and the default obręb; reject invalid ones."""
+        if isinstance(self.unit_codes, str):  # a lone code instead of a tuple
+            object.__setattr__(self, "unit_codes", (self.unit_codes,))
+        codes: list[str] = []
+        for raw in self.unit_codes:
+            code = _canonical_unit_code(raw)
+            if code is None:
+                raise ParcelIdError(
+                    f"unit code {raw!r} is not WWPPGG_R with a valid unit type digit",
+                    ParcelErrorReason.BAD_TERYT,
+                    str(raw),
+                )
+            if code not in codes:
+                codes.append(code)
+        object.__setattr__(self, "unit_codes", tuple(codes))
+        if self.default_obreb is not None and not _is_missing(self.default_obreb):
+            obreb = canonical_obreb(self.default_obreb)
+            if obreb is None:
+                raise ParcelIdError(
+                    f"default obręb {self.default_obreb!r} is not 1 to 4 digits",
+                    ParcelErrorReason.BAD_OBREB,
+                    str(self.default_obreb),
+                )
+            object.__setattr__(self, "default_obreb", obreb)
+        else:
+            object.__setattr__(self, "default_obreb", None)
+
+    @property
+    def has_default(self) -> bool:
+        """Whether a default obręb is set."""
+        return self.default_obreb is not None
+
+    @classmethod
+    def for_gmina(cls, teryt: str, default_obreb: str | None = None) -> ParcelContext:
+        """Context of a gmina from its 7-character TERYT (type 3 gives units 4 and 5).
+
+        Examples
+        --------
+        >>> ParcelContext.for_gmina("146501_8").unit_codes
+        ('146501_8',)
+        """
+        code = _canonical_unit_code(teryt)
+        if code is None:
+            raise ParcelIdError(
+                f"gmina code {teryt!r} is not WWPPGG_R", ParcelErrorReason.BAD_TERYT, teryt
+            )
+        if code.endswith("_3"):
+            return cls((code[:7] + "4", code[:7] + "5"), default_obreb)
+        return cls((code,), default_obreb)
+
+    def with_obreb(self, obreb: str | None) -> ParcelContext:
+        """Return a copy with another default obręb."""
+        return ParcelContext(self.unit_codes, obreb)
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """Outcome of reading one item of a register cell.
+
+    Attributes
+    ----------
+    text : str
+        The item as written.
+    parcel : ParcelId or None
+        The identifier, when the item was read unambiguously.
+    error : str or None
+        Why the item was rejected (English), None on success.
+    ambiguous : tuple of ParcelId
+        Candidates when the unit could not be decided.
+    reason : ParcelErrorReason or None
+        Machine-readable cause of the error.
+    """
+
+    text: str
+    parcel: ParcelId | None
+    error: str | None
+    ambiguous: tuple[ParcelId, ...] = ()
+    reason: ParcelErrorReason | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the item gave exactly one identifier."""
+        return self.parcel is not None
+
+
+@dataclass(frozen=True)
+class ParcelParts:
+    """What a text says, before the context fills the gaps.
+
+    ``unit_code`` is set only by full forms; ``obreb`` is None when the text
+    has no obręb; ``obreb_keyword`` tells whether it was written as
+    ``obr. N`` (such an obręb carries over to the next items of a list).
+    """
+
+    text: str
+    unit_code: str | None
+    obreb: str | None
+    number: str
+    obreb_keyword: bool = False
+
+
+def _clean(text: str) -> str:
+    """Lower-case, NFC, one space between words, no spaces around ``/``."""
+    text = unicodedata.normalize("NFC", text).lower().replace("\u00a0", " ")
+    text = text.replace("(", " ").replace(")", " ")
+    return _SLASH.sub("/", _SPACES.sub(" ", text)).strip()
+
+
+def _error(reason: ParcelErrorReason, message: str, text: str) -> ParcelIdError:
+    """Build an error whose message quotes the text."""
+    return ParcelIdError(f"{text!r}: {message}", reason, text)
+
+
+def _parse_full(text: str, rest: str) -> ParcelParts:
+    """Read ``WWPPGG_R.OOOO.NR`` with lenient separators (``rest`` has the ``_``)."""
+    teryt, _, tail = rest.partition("_")
+    teryt = teryt.strip()
+    if len(teryt) != 6 or not teryt.isdigit():
+        raise _error(ParcelErrorReason.BAD_TERYT, f"TERYT code {teryt!r} is not 6 digits", text)
+    tokens = [t for t in _FULL_SPLIT.split(tail.strip()) if t]
+    if not tokens:
+        raise _error(ParcelErrorReason.BAD_UNIT, "the unit type digit after '_' is missing", text)
+    if tokens[0] not in UNIT_TYPES:
+        raise _error(
+            ParcelErrorReason.BAD_UNIT,
+            f"unit type digit {tokens[0]!r} is not one of {', '.join(UNIT_TYPES)}",
+            text,
+        )
+    # Excel turns obręb 31 into "31.0": a zero-only token after the obręb is dropped.
+    if len(tokens) == 4 and tokens[2].strip("0") == "":
+        del tokens[2]
+    if len(tokens) == 4 and "-" in tail:
+        raise _error(ParcelErrorReason.RANGE, "ranges of parcels are not expanded", text)
+    if len(tokens) != 3:
+        raise _error(
+            ParcelErrorReason.UNPARSEABLE,
+            f"expected WWPPGG_R.OOOO.NR (3 parts after '_'), found {len(tokens)}",
+            text,
+        )
+    obreb = canonical_obreb(tokens[1]) if tokens[1].isdigit() else None
+    if obreb is None:
+        raise _error(ParcelErrorReason.BAD_OBREB, f"obręb {tokens[1]!r} is not 1 to 4 digits", text)
+    number = canonical_parcel_number(tokens[2])
+    if number is None:
+        raise _error(ParcelErrorReason.BAD_NUMBER, f"{tokens[2]!r} is not a parcel number", text)
+    return ParcelParts(text, f"{teryt}_{tokens[0]}", obreb, number)
+
+
+def _split_short(
+    rest: str, obreb: str | None, has_obreb: bool, original: str
+) -> tuple[str | None, str]:
+    """Split ``A.B`` / ``A-B`` into obręb and number text (hyphen rule)."""
+    short = _SHORT.fullmatch(rest)
+    if short is None:
+        return obreb, rest
+    left, sep, right = short[1], short[2], short[3]
+    # Hyphen rule (module docstring): obręb-number only when nothing else gives
+    # the obręb or when the obręb is written zero-padded to 4 digits.
+    is_obreb = sep == "." or (
+        len(left) <= 4 and ((obreb is None and not has_obreb) or len(left) == 4)
+    )
+    if not is_obreb:
+        return obreb, rest
+    dotted = canonical_obreb(left)
+    if dotted is None:
+        raise _error(
+            ParcelErrorReason.BAD_OBREB,
+            f"obręb {left!r} is not 1 to 4 digits (other than 0)",
+            original,
+        )
+    if obreb is not None and obreb != dotted:
+        raise _error(ParcelErrorReason.BAD_OBREB, "the text names two different obręby", original)
+    return dotted, right
+
+
+def parse_parts(text: str, has_obreb: bool = False) -> ParcelParts:
+    """Read what a text says about a parcel without resolving it.
+
+    Parameters
+    ----------
+    text : str
+        Full or short form, see :meth:`ParcelId.parse`.
+    has_obreb : bool
+        Whether the caller already knows an obręb (a default or one carried
+        over from a list); then ``A-B`` is read as a range (hyphen rule).
+
+    Returns
+    -------
+    ParcelParts
+
+    Raises
+    ------
+    ParcelIdError
+        When the text is empty or malformed (not for missing context).
+
+    Examples
+    --------
+    >>> parse_parts("obr. 2 dz. 0123/4")
+    ParcelParts(text='obr. 2 dz. 0123/4', unit_code=None, obreb='0002', number='123/4', \
+obreb_keyword=True)
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ParcelIdError("the text is empty", ParcelErrorReason.EMPTY, str(text or ""))
+    original = text.strip()
+    clean = _clean(original)
+    # Fast path: already canonical (the common case in layers).
+    if _CANONICAL.fullmatch(clean):
+        return ParcelParts(original, clean[:8], clean[9:13], clean[14:])
+    kw_obreb: str | None = None
+    found = _OBREB_KEYWORD.search(clean)
+    if found is not None:
+        kw_obreb = canonical_obreb(found[1]) if found[1] else None
+        if kw_obreb is None:
+            raise _error(
+                ParcelErrorReason.BAD_OBREB,
+                f"obręb {found[1]!r} after the keyword is not 1 to 4 digits (other than 0)",
+                original,
+            )
+        clean = clean[: found.start()] + " " + clean[found.end() :]
+    rest = _PARCEL_KEYWORD.sub(" ", clean).strip(" :,;")
+    if "_" in rest:
+        parts = _parse_full(original, rest)
+        if kw_obreb is not None and kw_obreb != parts.obreb:
+            raise _error(
+                ParcelErrorReason.BAD_OBREB, "the text names two different obręby", original
+            )
+        return parts
+    if not rest:
+        raise _error(ParcelErrorReason.BAD_NUMBER, "no parcel number in the text", original)
+    obreb, number_text = _split_short(rest, kw_obreb, has_obreb, original)
+    if "-" in number_text:
+        raise _error(
+            ParcelErrorReason.RANGE,
+            f"{number_text!r} looks like a range of parcels; ranges are not expanded",
+            original,
+        )
+    number = canonical_parcel_number(number_text)
+    if number is None:
+        raise _error(
+            ParcelErrorReason.BAD_NUMBER,
+            f"{number_text!r} is not a parcel number (digits, optionally /sub-number, not zero)",
+            original,
+        )
+    return ParcelParts(original, None, obreb, number, obreb_keyword=kw_obreb is not None)
+
+
+def resolve_parts(parts: ParcelParts, context: ParcelContext | None) -> ParcelId:
+    """Complete parsed parts with the context into one identifier.
+
+    Raises
+    ------
+    ParcelIdError
+        ``NO_CONTEXT`` when the unit or obręb is unknown, ``AMBIGUOUS`` (with
+        candidates) when the context has several units.
+
+    Examples
+    --------
+    >>> ctx = ParcelContext(("302101_4", "302101_5"))
+    >>> try:
+    ...     resolve_parts(parse_parts("2.15"), ctx)
+    ... except ParcelIdError as e:
+    ...     print(e.reason, [str(c) for c in e.candidates])
+    ambiguous ['302101_4.0002.15', '302101_5.0002.15']
+    """
+    if parts.unit_code is not None and parts.obreb is not None:
+        return ParcelId(parts.unit_code[:6], parts.unit_code[7], parts.obreb, parts.number)
+    obreb = parts.obreb or (context.default_obreb if context is not None else None)
+    if obreb is None:
+        raise _error(
+            ParcelErrorReason.NO_CONTEXT,
+            "short form without an obręb; give the obręb or a default obręb",
+            parts.text,
+        )
+    units = context.unit_codes if context is not None else ()
+    if not units:
+        raise _error(
+            ParcelErrorReason.NO_CONTEXT,
+            "short form without the unit code (WWPPGG_R); give a context",
+            parts.text,
+        )
+    candidates = tuple(ParcelId(u[:6], u[7], obreb, parts.number) for u in units)
+    if len(candidates) > 1:
+        raise ParcelIdError(
+            f"{parts.text!r}: ambiguous unit, could be " + " or ".join(str(c) for c in candidates),
+            ParcelErrorReason.AMBIGUOUS,
+            parts.text,
+            candidates,
+        )
+    return candidates[0]
+
+
+def canonical_id(text: str, context: ParcelContext | None = None) -> str | None:
+    """Return the canonical identifier string, or None when it cannot be read.
+
+    Examples
+    --------
+    >>> canonical_id("302101_1.3.0.0123/4"), canonical_id("nonsense")
+    ('302101_1.0003.123/4', None)
+    """
+    if isinstance(text, str) and _CANONICAL.fullmatch(text):
+        return text
+    if _is_missing(text):
+        return None
+    fast = _FULL_FAST.fullmatch(text) if isinstance(text, str) else None
+    if fast is not None:
+        number = canonical_parcel_number(fast[4])
+        obreb = fast[3].lstrip("0")
+        if number is not None and obreb:
+            return f"{fast[1]}_{fast[2]}.{obreb.zfill(4)}.{number}"
+    try:
+        return str(ParcelId.parse(str(text), context))
+    except ParcelIdError:
+        return None
+
+
+def normalise_parcel_ids(
+    values: Iterable[str], context: ParcelContext | None = None
+) -> list[str | None]:
+    """Canonical identifiers for a column of texts; None where unreadable.
+
+    Values already in canonical form are passed through after one regex
+    match; others go through :meth:`ParcelId.parse` (short forms need an
+    unambiguous ``context``).
+
+    Parameters
+    ----------
+    values : iterable of str
+        A list, numpy array or pandas Series; None/NaN allowed.
+    context : ParcelContext, optional
+        Resolves short forms.
+
+    Returns
+    -------
+    list of str or None
+
+    Examples
+    --------
+    >>> normalise_parcel_ids(["302101_1-0003-123/4", "302101_1.3.14", "x", None])
+    ['302101_1.0003.123/4', '302101_1.0003.14', None, None]
+    """
+    match = _CANONICAL.fullmatch
+    memo: dict[str, str | None] = {}
+    out: list[str | None] = []
+    append = out.append
+    for value in values:
+        if isinstance(value, str) and match(value):
+            append(value)
+        elif isinstance(value, str):
+            if value not in memo:
+                memo[value] = canonical_id(value, context)
+            append(memo[value])
+        else:
+            append(canonical_id(value, context))
+    return out
+
+
+def _is_sequence(values: object) -> bool:
+    """Tell lists, arrays and Series (True) from strings and scalars (False)."""
+    return isinstance(values, Iterable) and not isinstance(values, str)
+
+
+def _column(values: object, length: int) -> list[object]:
+    """Return a scalar repeated ``length`` times, or the sequence as a list."""
+    if not _is_sequence(values):
+        return [values] * length
+    # numpy and pandas: tolist() is many times faster than iterating, and gives
+    # Python int/float so that the per-value code below stays simple.
+    tolist = getattr(values, "tolist", None)
+    return list(tolist()) if callable(tolist) else list(cast("Iterable[object]", values))
+
+
+def _number_text(value: object) -> str | None:
+    """Canonical parcel number from a cell (``123``, ``123.0``, ``"0123/4"``)."""
+    if isinstance(value, str) and _CANONICAL_NUMBER.fullmatch(value):
+        return value
+    if type(value) is int:
+        return str(value) if value > 0 else None
+    if _is_missing(value):
+        return None
+    text = str(value).strip()
+    if "/" not in text and text.endswith(".0"):  # Excel float 123.0
+        text = text.rstrip("0").rstrip(".")
+    return canonical_parcel_number(text)
+
+
+def build_parcel_ids(teryt_unit: object, obreb: object, number: object) -> list[str | None]:
+    """Build canonical identifiers from separate unit, obręb and number columns.
+
+    Parameters
+    ----------
+    teryt_unit : str or sequence
+        ``"302101_1"`` (or ``"3021011"``, or an integer that lost its leading
+        zero: padded to 7 digits) for all rows, or one per row.
+    obreb : scalar or sequence
+        ``31``, ``"31"``, ``"31.0"``, ``"0031"``, ``"obręb 31"``; NaN gives None.
+    number : scalar or sequence
+        ``"123/4"``, ``123``, ``123.0``, ``"0123"``; NaN gives None.
+
+    Returns
+    -------
+    list of str or None
+        One identifier per row; None where any part is missing or invalid.
+
+    Examples
+    --------
+    >>> build_parcel_ids("021001_1", [31, "31.0", None], ["5", 6.0, "7"])
+    ['021001_1.0031.5', '021001_1.0031.6', None]
+    """
+    sized = [v for v in (teryt_unit, obreb, number) if _is_sequence(v)]
+    length = len(cast("Sequence[object]", sized[0])) if sized else 1
+    units = _column(teryt_unit, length)
+    obreby = _column(obreb, length)
+    numbers = _column(number, length)
+    if not len(units) == len(obreby) == len(numbers):
+        raise ValueError(f"columns differ in length: {len(units)}, {len(obreby)}, {len(numbers)}")
+    # Few distinct units and obręby per layer: convert each distinct value once.
+    unit_memo: dict[object, str | None] = {}
+    obreb_memo: dict[object, str | None] = {}
+    out: list[str | None] = []
+    append = out.append
+    for u, o, n in zip(units, obreby, numbers, strict=True):
+        try:
+            code = unit_memo[u]
+        except (KeyError, TypeError):
+            code = _canonical_unit_code(u)
+            if u.__hash__ is not None:
+                unit_memo[u] = code
+        try:
+            ob = obreb_memo[o]
+        except (KeyError, TypeError):
+            ob = canonical_obreb(o)
+            if o.__hash__ is not None:
+                obreb_memo[o] = ob
+        nr = _number_text(n) if code is not None and ob is not None else None
+        append(None if nr is None else f"{code}.{ob}.{nr}")
+    return out
