@@ -1,6 +1,33 @@
-"""Layer model: vector layers, styles, parcel identifiers and register links (no Qt)."""
+"""Layer model: vector layers, styles, selections, parcel identifiers (no Qt)."""
 
+from mgis.layers.parcel_ids import (
+    ParcelContext,
+    ParcelErrorReason,
+    ParcelId,
+    ParcelIdError,
+    build_parcel_ids,
+    canonical_obreb,
+    normalise_parcel_ids,
+)
+from mgis.layers.parcel_search import FindResult, FindStatus, ParcelIndex, parse_parcel_list
+from mgis.layers.selection import SelectMode
 from mgis.layers.style import Style
 from mgis.layers.vector import VectorLayer, geometry_family
 
-__all__ = ["Style", "VectorLayer", "geometry_family"]
+__all__ = [
+    "FindResult",
+    "FindStatus",
+    "ParcelContext",
+    "ParcelErrorReason",
+    "ParcelId",
+    "ParcelIdError",
+    "ParcelIndex",
+    "SelectMode",
+    "Style",
+    "VectorLayer",
+    "build_parcel_ids",
+    "canonical_obreb",
+    "geometry_family",
+    "normalise_parcel_ids",
+    "parse_parcel_list",
+]

@@ -50,6 +50,7 @@ __all__ = [
     "build_parcel_ids",
     "canonical_obreb",
     "canonical_parcel_number",
+    "is_canonical_id",
     "normalise_parcel_ids",
 ]
 
@@ -131,6 +132,17 @@ _SPACES = re.compile(r"\s+")
 _SLASH = re.compile(r"\s*/\s*")
 
 
+def is_canonical_id(text: str) -> bool:
+    """Tell whether a text is already a canonical identifier (one regex match).
+
+    Examples
+    --------
+    >>> is_canonical_id("302101_1.0003.123/4"), is_canonical_id("302101_1.3.123/4")
+    (True, False)
+    """
+    return _CANONICAL.fullmatch(text) is not None
+
+
 def canonical_parcel_number(text: str) -> str | None:
     """Return the canonical parcel number, or None when ``text`` is not one.
 
@@ -190,7 +202,7 @@ def canonical_obreb(value: object) -> str | None:
     if m is None:
         return None
     digits = m[1].lstrip("0")
-    if not digits or len(digits) > 4:
+    if not digits or len(m[1]) > 4:  # "00003" is five digits, not obręb 3
         return None
     return digits.zfill(4)
 

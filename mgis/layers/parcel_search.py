@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from mgis.layers.parcel_ids import (
-    _CANONICAL,
     ParcelContext,
     ParcelErrorReason,
     ParcelId,
@@ -30,6 +30,7 @@ from mgis.layers.parcel_ids import (
     ParcelParts,
     ParseResult,
     canonical_id,
+    is_canonical_id,
     parse_parts,
     resolve_parts,
 )
@@ -70,6 +71,7 @@ def parse_parcel_list(cell: str, context: ParcelContext | None = None) -> list[P
     """
     if not isinstance(cell, str) or not cell.strip():
         return []
+    cell = unicodedata.normalize("NFC", cell)  # "ę" may arrive as e + combining ogonek
     current = context
     results: list[ParseResult] = []
     for raw in _ITEM_SPLIT.split(cell.strip()):
@@ -181,7 +183,7 @@ class ParcelIndex:
     """
 
     def __init__(self, ids: Sequence[str]) -> None:
-        match = _CANONICAL.fullmatch
+        match = is_canonical_id
         first: dict[str, int] = {}
         extra: dict[str, list[int]] = {}
         invalid: list[tuple[int, str]] = []
@@ -309,16 +311,17 @@ class ParcelIndex:
         ('302101_1.0003.123/4', '302101_1.0007.213/4')
         """
         by_obreb = self._numbers_by_obreb()
-        scored: list[tuple[float, str]] = []
+        scored: list[tuple[tuple[int, float, int], str]] = []
         for parcel in wanted:
             prefix = f"{parcel.unit_code}.{parcel.obreb}"
             numbers = by_obreb.get(prefix, [])
-            close = difflib.get_close_matches(parcel.number, numbers, n=limit, cutoff=0.6)
-            scored.extend(
-                (difflib.SequenceMatcher(None, parcel.number, n).ratio(), f"{prefix}.{n}")
-                for n in close
-            )
-        out = [key for _, key in sorted(scored, key=lambda s: -s[0])]
+            main = _main(parcel.number)
+            # Same main number (15/2 -> 15, 15/1) first, then difflib's close
+            # matches; ties go to the numerically nearest parcel.
+            close = set(difflib.get_close_matches(parcel.number, numbers, n=4 * limit, cutoff=0.5))
+            close.update(n for n in numbers if _main(n) == main)
+            scored.extend((_closeness(parcel.number, n), f"{prefix}.{n}") for n in close)
+        out = [key for _, key in sorted(scored)]
         for parcel in wanted:
             for prefix in sorted(by_obreb):
                 key = f"{prefix}.{parcel.number}"
@@ -335,6 +338,22 @@ class ParcelIndex:
                 groups.setdefault(key[:13], []).append(key[14:])
             self._by_obreb = groups
         return self._by_obreb
+
+
+def _main(number: str) -> str:
+    """Return the main part of a parcel number (before ``/``)."""
+    return number.partition("/")[0]
+
+
+def _closeness(wanted: str, number: str) -> tuple[int, float, int]:
+    """Sort key of a suggestion: same main number, similarity, numeric distance."""
+    digits = "".join(c for c in _main(number) if c.isdigit()) or "0"
+    wanted_digits = "".join(c for c in _main(wanted) if c.isdigit()) or "0"
+    return (
+        0 if _main(number) == _main(wanted) else 1,
+        -round(difflib.SequenceMatcher(None, wanted, number).ratio(), 3),
+        abs(int(digits) - int(wanted_digits)),
+    )
 
 
 def _default(context: ParcelContext | None) -> str | None:

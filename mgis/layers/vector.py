@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from mgis.layers.selection import Indices
 from mgis.layers.style import Style
 
 if TYPE_CHECKING:
@@ -56,6 +59,9 @@ class VectorLayer:
     embedded : bool
         True when the data is stored inside the project file, False when the
         project only references ``source``.
+    selected : numpy.ndarray
+        Positional indices of the selected features (sorted, unique). The
+        selection is view state: it is not saved and not undone.
     """
 
     name: str
@@ -65,6 +71,7 @@ class VectorLayer:
     visible: bool = True
     opacity: float = 1.0
     embedded: bool = True
+    selected: Indices = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     @property
     def crs(self) -> str | None:
