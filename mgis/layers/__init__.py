@@ -1,13 +1,12 @@
 """Layer model: vector layers, styles, selections, parcel identifiers (no Qt)."""
 
+from mgis.layers.parcel_columns import build_parcel_ids, normalise_parcel_ids
 from mgis.layers.parcel_ids import (
     ParcelContext,
     ParcelErrorReason,
     ParcelId,
     ParcelIdError,
-    build_parcel_ids,
     canonical_obreb,
-    normalise_parcel_ids,
 )
 from mgis.layers.parcel_search import FindResult, FindStatus, ParcelIndex, parse_parcel_list
 from mgis.layers.selection import SelectMode

@@ -27,13 +27,10 @@ from mgis.layers.parcel_ids import (
     ParcelErrorReason,
     ParcelId,
     ParcelIdError,
-    ParcelParts,
     ParseResult,
-    canonical_id,
     is_canonical_id,
-    parse_parts,
-    resolve_parts,
 )
+from mgis.layers.parcel_parse import ParcelParts, canonical_id, parse_parts, resolve_parts
 
 __all__ = ["FindResult", "FindStatus", "ParcelIndex", "parse_parcel_list"]
 

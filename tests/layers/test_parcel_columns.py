@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mgis.layers.parcel_ids import ParcelContext, build_parcel_ids, normalise_parcel_ids
+from mgis.layers.parcel_columns import build_parcel_ids, normalise_parcel_ids
+from mgis.layers.parcel_ids import ParcelContext
 
 
 def test_build_obreb_in_every_excel_spelling() -> None:
