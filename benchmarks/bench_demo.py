@@ -1,4 +1,8 @@
-"""Benchmark of the synthetic demo town: ``generate_town`` at 100k and 300k parcels.
+"""Benchmark of the synthetic demo town at 100k and 300k parcels.
+
+Two figures per size: ``generate_town`` (the layers and the register in memory) and
+``build_demo`` (everything ``mgis demo`` does: generate, write the project file, the
+register as XLSX and CSV and the legacy shapefiles).
 
 Each run happens in a fresh subprocess so its peak memory (max RSS) can be read
 with ``resource.getrusage(RUSAGE_CHILDREN)`` on POSIX; on Windows the peak is
@@ -25,13 +29,20 @@ from _common import Result, emit, print_table
 
 TARGETS = {100_000: 30.0, 300_000: 120.0}
 CHILD = """
-import json, sys, time
+import json, sys, tempfile, time
+from pathlib import Path
+from mgis.demo import build_demo
 from mgis.demo.town import generate_town
 size, seed = int(sys.argv[1]), int(sys.argv[2])
 start = time.perf_counter()
 town = generate_town(parcels=size, seed=seed)
 elapsed = time.perf_counter() - start
-print(json.dumps({"seconds": elapsed, "parcels": len(town.layers["parcels"]),
+with tempfile.TemporaryDirectory() as tmp:
+    start = time.perf_counter()
+    build_demo(Path(tmp), parcels=size, seed=seed, force=True)
+    built = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "build_seconds": built,
+                  "parcels": len(town.layers["parcels"]),
                   "population": town.population, "register_rows": len(town.register)}))
 """
 
@@ -70,10 +81,12 @@ def main(argv: list[str] | None = None) -> None:
     results: list[Result] = []
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
         times: list[float] = []
+        builds: list[float] = []
         peak: float | None = None
         for _ in range(args.runs):
             report, rss = run_once(size, args.seed)
             times.append(report["seconds"])
+            builds.append(report["build_seconds"])
             peak = rss if peak is None or (rss is not None and rss > peak) else peak
             print(f"# size {size}: {report}", file=sys.stderr, flush=True)
         emit(
@@ -82,6 +95,17 @@ def main(argv: list[str] | None = None) -> None:
                 task="generate_town",
                 size=size,
                 median_s=round(statistics.median(times), 3),
+                target_s=_target(size),
+                peak_mb=round(peak, 1) if peak is not None else None,
+            ),
+            results,
+        )
+        emit(
+            Result(
+                bench="demo",
+                task="build_demo (all files)",
+                size=size,
+                median_s=round(statistics.median(builds), 3),
                 target_s=_target(size),
                 peak_mb=round(peak, 1) if peak is not None else None,
             ),

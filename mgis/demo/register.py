@@ -243,7 +243,8 @@ def _format_cell(
 def _typo(number: str, rng: np.random.Generator) -> str:
     """Corrupt a parcel number: swapped digits, a stray digit or a wrong sub-number."""
     kind = int(rng.integers(0, 3))
-    if kind == 0 and len(number.split("/", maxsplit=1)[0]) >= 2:
+    # A swap that brings a zero to the front would name the same parcel (040 is 40).
+    if kind == 0 and len(number.split("/", maxsplit=1)[0]) >= 2 and number[1] != "0":
         head, _, tail = number.partition("/")
         head = head[1] + head[0] + head[2:]
         return head + ("/" + tail if tail else "")
