@@ -111,7 +111,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_info(args: argparse.Namespace) -> int:
     """Print a load report for every layer of a file."""
-    from mgis.io import list_layers, read_layer
+    from mgis.io import MgisIOError, list_layers, read_layer
     from mgis.project import SETTINGS_TABLE
 
     path: Path = args.path
@@ -123,13 +123,21 @@ def _cmd_info(args: argparse.Namespace) -> int:
     else:
         names = [info.name for info in list_layers(path) if info.name != SETTINGS_TABLE] or [None]
     print(f"{path}: {len(names)} layer(s)")
+    failed = 0
     for name in names:
-        _frame, report = read_layer(
-            path, name, encoding=args.encoding, crs=args.crs, engine=args.engine
-        )
+        try:
+            _frame, report = read_layer(
+                path, name, encoding=args.encoding, crs=args.crs, engine=args.engine
+            )
+        except MgisIOError as exc:  # one bad layer must not hide the others
+            if len(names) == 1:
+                raise
+            failed += 1
+            print(f"\nmgis info: layer {name!r}: {exc}", file=sys.stderr)
+            continue
         print()
         print("\n".join(report.summary_lines()))
-    return 0
+    return 2 if failed else 0
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pyogrio.errors
+import shapely.errors
 
 from mgis.io import crs as crs_tools
 from mgis.io import tables
@@ -204,9 +205,22 @@ def _read_frame(
     result: pd.DataFrame
     if engine == "fiona":
         result = gpd.read_file(ogr_path, layer=layer, engine="fiona", encoding=encoding, **options)
-    else:
+        return result
+    try:
         result = pyogrio.read_dataframe(
             ogr_path, layer=layer, encoding=encoding, use_arrow=True, **options
+        )
+    except shapely.errors.GEOSException as exc:
+        if "closed linestring" not in str(exc):
+            raise
+        # GDAL accepts polygon rings whose last point is not the first; GEOS does not.
+        result = pyogrio.read_dataframe(
+            ogr_path, layer=layer, encoding=encoding, use_arrow=True, on_invalid="fix", **options
+        )
+        warnings.warn(
+            "some polygon rings were not closed (last point differs from the first): closed them",
+            UserWarning,
+            stacklevel=2,
         )
     return result
 

@@ -152,3 +152,14 @@ def test_prg_address_xml_is_gml_without_gfs(shared: Path, tmp_path: Path) -> Non
     assert report.crs == "EPSG:2180"
     assert len(frame) == 2
     assert [p.name for p in tmp_path.iterdir()] == [xml.name]
+
+
+def test_egib_gml_with_unclosed_rings_is_read_and_reported(shared: Path, tmp_path: Path) -> None:
+    source = tmp_path / "daneXML.gml"
+    shutil.copy(shared / "egib_gml_samples" / "radzikkos_daneXML.gml", source)
+    frame, report = read_layer(source, "EGB_DzialkaEwidencyjna")
+    assert len(frame) == 4
+    assert frame.geometry.is_valid.all()
+    assert any("not closed" in w for w in report.warnings)
+    assert report.crs == "EPSG:2178"
+    assert not list(tmp_path.glob("*.gfs"))
