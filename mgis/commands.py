@@ -191,19 +191,32 @@ class RenameLayer:
 
 @dataclass
 class SetLayerProperties:
-    """Change a layer's style, visibility and/or opacity in one step."""
+    """Change a layer's style, visibility, opacity and/or scale range in one step.
+
+    ``scale_range`` is ``(min_scale, max_scale)`` (see :class:`VectorLayer`;
+    None inside the tuple means no limit); None leaves the range unchanged.
+    """
 
     name: str
     style: Style | None = None
     visible: bool | None = None
     opacity: float | None = None
+    scale_range: tuple[float | None, float | None] | None = None
     label: str = "Change layer"
-    _before: tuple[Style, bool, float] | None = None
+    _before: tuple[Style, bool, float, float | None, float | None] | None = None
 
     def do(self, project: Project) -> None:
         """Apply the new values, remembering the old ones."""
         layer = project.layer(self.name)
-        self._before = (layer.style, layer.visible, layer.opacity)
+        self._before = (
+            layer.style,
+            layer.visible,
+            layer.opacity,
+            layer.min_scale,
+            layer.max_scale,
+        )
+        if self.scale_range is not None:
+            layer.min_scale, layer.max_scale = self.scale_range
         if self.style is not None:
             layer.style = replace(self.style)
         if self.visible is not None:
@@ -215,4 +228,10 @@ class SetLayerProperties:
         """Restore the old values."""
         if self._before is not None:
             layer = project.layer(self.name)
-            layer.style, layer.visible, layer.opacity = self._before
+            (
+                layer.style,
+                layer.visible,
+                layer.opacity,
+                layer.min_scale,
+                layer.max_scale,
+            ) = self._before

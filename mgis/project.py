@@ -159,6 +159,34 @@ class Project:
         self.path = target
         return target
 
+    def save_copy(self, path: Path | str) -> Path:
+        """Write the project to ``path`` (e.g. a recovery file) without adopting that path.
+
+        Unlike :meth:`save`, :attr:`path` is left unchanged and no backup of an
+        existing ``path`` is kept.
+
+        Parameters
+        ----------
+        path : pathlib.Path or str
+            Target file.
+
+        Returns
+        -------
+        pathlib.Path
+            The written file.
+        """
+        target = Path(path).resolve()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.stem + ".saving.gpkg")
+        tmp.unlink(missing_ok=True)
+        try:
+            _write_project_file(self, tmp, project_dir=target.parent)
+        except Exception:
+            tmp.unlink(missing_ok=True)
+            raise
+        tmp.replace(target)
+        return target
+
     @classmethod
     def open(cls, path: Path | str) -> Project:
         """Open a project file written by :meth:`save`.
@@ -226,6 +254,8 @@ def _write_project_file(project: Project, tmp: Path, project_dir: Path) -> None:
             "visible": lyr.visible,
             "opacity": lyr.opacity,
             "embedded": lyr.embedded,
+            "min_scale": lyr.min_scale,
+            "max_scale": lyr.max_scale,
         }
         if lyr.embedded:
             entry["table"] = _table_name(lyr.name, taken)
@@ -317,7 +347,20 @@ def _load_layer(entry: dict[str, Any], project_path: Path, crs: str) -> VectorLa
         visible=bool(entry.get("visible", True)),
         opacity=float(entry.get("opacity", 1.0)),
         embedded=embedded,
+        min_scale=_as_scale(entry.get("min_scale")),
+        max_scale=_as_scale(entry.get("max_scale")),
     )
+
+
+def _as_scale(value: Any) -> float | None:
+    """Return a positive scale denominator from JSON, or None for no limit."""
+    if value is None:
+        return None
+    try:
+        scale = float(value)
+    except (TypeError, ValueError):
+        return None
+    return scale if scale > 0 else None
 
 
 def _as_extent(value: Any) -> Extent | None:

@@ -59,6 +59,12 @@ class VectorLayer:
     embedded : bool
         True when the data is stored inside the project file, False when the
         project only references ``source``.
+    min_scale : float or None
+        Scale-dependent visibility, as in QGIS: the layer is hidden when the map
+        is zoomed out beyond 1:``min_scale`` (a larger denominator); None = no limit.
+    max_scale : float or None
+        The layer is hidden when the map is zoomed in beyond 1:``max_scale``
+        (a smaller denominator); None = no limit.
     selected : numpy.ndarray
         Positional indices of the selected features (sorted, unique). The
         selection is view state: it is not saved and not undone.
@@ -71,6 +77,8 @@ class VectorLayer:
     visible: bool = True
     opacity: float = 1.0
     embedded: bool = True
+    min_scale: float | None = None
+    max_scale: float | None = None
     selected: Indices = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     @property
@@ -81,6 +89,22 @@ class VectorLayer:
             return None
         auth = crs.to_authority()
         return f"{auth[0]}:{auth[1]}" if auth else str(crs.to_wkt())
+
+    def visible_at_scale(self, denominator: float | None) -> bool:
+        """Return True when the layer is ticked and 1:``denominator`` is within its scale range.
+
+        Parameters
+        ----------
+        denominator : float or None
+            N of the map scale 1:N; None (unknown scale) ignores the range.
+        """
+        if not self.visible:
+            return False
+        if denominator is None:
+            return True
+        if self.min_scale is not None and denominator > self.min_scale:
+            return False
+        return not (self.max_scale is not None and denominator < self.max_scale)
 
     @property
     def family(self) -> str:

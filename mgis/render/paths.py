@@ -126,13 +126,37 @@ def select_parts(
     """
     if part_mask.all():
         return arrays.coords, arrays.offsets
-    starts = arrays.offsets[:-1][part_mask]
-    counts = np.diff(arrays.offsets)[part_mask]
+    return take_parts(arrays.coords, arrays.offsets, np.flatnonzero(part_mask))
+
+
+def take_parts(
+    coords: NDArray[np.float64], offsets: NDArray[np.int64], parts: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Return the vertices and offsets of ``parts`` (indices, in the order given).
+
+    Parameters
+    ----------
+    coords : numpy.ndarray
+        ``(K, 2)`` vertices of all parts.
+    offsets : numpy.ndarray
+        ``(P + 1,)`` part starts in ``coords``.
+    parts : numpy.ndarray of int
+        Parts to keep; any order (a permutation groups parts by symbol).
+
+    Returns
+    -------
+    coords : numpy.ndarray
+        Vertices of the chosen parts, part after part.
+    offsets : numpy.ndarray
+        Start of each chosen part in the returned ``coords``.
+    """
+    starts = offsets[:-1][parts]
+    counts = np.diff(offsets)[parts]
     offsets = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     # index of vertex j of chosen part i = starts[i] + j, built without a loop
     idx = np.repeat(starts - offsets[:-1], counts) + np.arange(offsets[-1])
-    return arrays.coords[idx], offsets
+    return coords[idx], offsets
 
 
 def thin_to_pixels(

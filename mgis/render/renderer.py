@@ -5,14 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPainterPath, QPen
 
 from mgis.layers import Style, VectorLayer
+from mgis.layers.style import class_indices
 from mgis.render.labels import draw_labels
 from mgis.render.paths import (
     GeometryArrays,
@@ -22,7 +22,16 @@ from mgis.render.paths import (
     polygon_from_array,
     prepare_geometries,
     select_parts,
+    take_parts,
     thin_to_pixels,
+)
+from mgis.render.symbols import (
+    Symbol,
+    make_pen,
+    mm_to_px,
+    parse_color,
+    style_symbols,
+    symbol_runs,
 )
 from mgis.render.view import MapView
 
@@ -30,30 +39,6 @@ Cancel = Callable[[], bool]
 
 AA_VERTEX_LIMIT = 250_000
 """Above this many vertices in view, screen renders skip antialiasing (4x faster fills)."""
-
-_DASHES = {"dash": Qt.PenStyle.DashLine, "dot": Qt.PenStyle.DotLine}
-
-
-def parse_color(text: str) -> QColor:
-    """Return the QColor of ``#rrggbb`` or ``#rrggbbaa`` (alpha last, unlike Qt's ``#aarrggbb``).
-
-    Anything else goes to Qt's own parser (named colours); invalid text gives opaque black.
-    """
-    s = text.strip()
-    if s.startswith("#") and len(s) in (7, 9):
-        try:
-            r, g, b = int(s[1:3], 16), int(s[3:5], 16), int(s[5:7], 16)
-            a = int(s[7:9], 16) if len(s) == 9 else 255
-        except ValueError:
-            return QColor(0, 0, 0)
-        return QColor(r, g, b, a)
-    color = QColor(s)
-    return color if color.isValid() else QColor(0, 0, 0)
-
-
-def mm_to_px(mm: float, dpi: float) -> float:
-    """Convert millimetres on paper or screen to device pixels at ``dpi``."""
-    return mm * dpi / 25.4
 
 
 @dataclass
@@ -120,8 +105,9 @@ class MapRenderer:
         self.label_limit = label_limit
         self.antialias = antialias
         self._arrays: dict[int, tuple[object, str, GeometryArrays]] = {}
+        self._classes: dict[int, tuple[object, str, NDArray[np.int64]]] = {}
 
-    # -- geometry cache ------------------------------------------------------------------
+    # -- caches ---------------------------------------------------------------------------
 
     def arrays(self, layer: VectorLayer) -> GeometryArrays:
         """Return the layer's coordinate arrays, extracted once per frame object."""
@@ -134,12 +120,33 @@ class MapRenderer:
         self._arrays[id(layer)] = (layer.frame, family, arrays)
         return arrays
 
+    def part_symbols(self, layer: VectorLayer, arrays: GeometryArrays) -> NDArray[np.int64] | None:
+        """Return the symbol of every ring, part or point (None for a single-symbol style).
+
+        Symbols index :func:`~mgis.render.symbols.style_symbols`; features in no
+        class get the last (base) symbol. Cached per frame object and style.
+        """
+        style = layer.style
+        if not style.classified:
+            return None
+        key = style_key(style)
+        hit = self._classes.get(id(layer))
+        if hit is not None and hit[0] is layer.frame and hit[1] == key:
+            return hit[2]
+        per_feature = class_indices(style, layer.frame)
+        per_feature = np.where(per_feature < 0, len(style.classes), per_feature)
+        symbols = per_feature[arrays.feature]
+        self._classes[id(layer)] = (layer.frame, key, symbols)
+        return symbols
+
     def invalidate(self, layer: VectorLayer | None = None) -> None:
-        """Forget cached coordinates of ``layer`` (after editing its geometries), or of all."""
+        """Forget cached coordinates and classes of ``layer`` (after editing it), or of all."""
         if layer is None:
             self._arrays.clear()
+            self._classes.clear()
         else:
             self._arrays.pop(id(layer), None)
+            self._classes.pop(id(layer), None)
 
     # -- drawing ------------------------------------------------------------------------
 
@@ -207,7 +214,9 @@ class MapRenderer:
     ) -> RenderStats:
         """Draw one layer at full opacity, whatever its ``visible`` flag (the caller decides).
 
-        Parameters are those of :meth:`render`.
+        Features are drawn per style class: one compound path per class and
+        chunk, fills of all classes before the outlines. Parameters are those
+        of :meth:`render`.
         """
         stats = RenderStats(layers=1)
         arrays = self.arrays(layer)
@@ -222,21 +231,16 @@ class MapRenderer:
         coords, offsets = select_parts(arrays, mask)
         px = view.world_to_pixel(coords)
         style = layer.style
+        symbols = style_symbols(style)
+        part_symbols = self.part_symbols(layer, arrays)
+        keys = part_symbols[mask] if part_symbols is not None else None
+        job = _Job(painter, style, symbols, dpi, stats, cancel)
         painter.save()
         try:
             if arrays.family == "point":
-                self._draw_points(painter, px, style=style, dpi=dpi, stats=stats, cancel=cancel)
+                self._draw_points(job, px, keys)
             else:
-                self._draw_paths(
-                    painter,
-                    px,
-                    offsets,
-                    family=arrays.family,
-                    style=style,
-                    dpi=dpi,
-                    stats=stats,
-                    cancel=cancel,
-                )
+                self._draw_paths(job, px, offsets, keys, arrays.family)
             if style.label_field and not stats.cancelled:
                 rows = np.unique(arrays.feature[mask])
                 if len(rows) <= self.label_limit:
@@ -253,79 +257,91 @@ class MapRenderer:
 
     def _draw_paths(
         self,
-        painter: QPainter,
+        job: _Job,
         px: NDArray[np.float64],
         offsets: NDArray[np.int64],
-        *,
+        keys: NDArray[np.int64] | None,
         family: str,
-        style: Style,
-        dpi: float,
-        stats: RenderStats,
-        cancel: Cancel | None,
     ) -> None:
-        """Draw polygons (fill pass, then outline pass) or lines as compound paths."""
+        """Draw polygons (fill pass, then outline pass) or lines as compound paths per symbol."""
+        painter, stats = job.painter, job.stats
         px, offsets, tiny = thin_to_pixels(px, offsets, tolerance=0.5)
         counts = np.diff(offsets)
         big = ~tiny & (counts >= (3 if family == "polygon" else 2))
         dots = px[offsets[:-1][tiny]]
-        px, offsets = _subset(px, offsets, big)
-        stats.features += int(big.sum()) + len(dots)
+        dot_keys = keys[tiny] if keys is not None else None
+        if keys is None:
+            px, offsets = _subset(px, offsets, big)
+            runs = [(0, len(offsets) - 1, len(job.symbols) - 1)]
+        else:
+            order, runs = symbol_runs(keys[big])
+            px, offsets = take_parts(px, offsets, np.flatnonzero(big)[order])
+        stats.features += len(offsets) - 1 + len(dots)
         stats.vertices += len(px) + len(dots)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias(len(px), dpi))
-        paths = chunked_paths(px, offsets, self.chunk_size)
-        fill, stroke = parse_color(style.fill), parse_color(style.stroke)
-        if family == "polygon" and fill.alpha() > 0:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias(len(px), job.dpi))
+        paths = [
+            (job.symbols[sym], chunked_paths(px, offsets[a : b + 1], self.chunk_size))
+            for a, b, sym in runs
+        ]
+        if family == "polygon":
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(fill)
-            for path in paths:
-                if cancel is not None and cancel():
-                    stats.cancelled = True
-                    return
-                painter.drawPath(path)
+            for symbol, chunks in paths:
+                if symbol.fill.alpha() > 0:
+                    painter.setBrush(symbol.fill)
+                    if not job.draw(chunks):
+                        return
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        if stroke.alpha() > 0 and style.stroke_width > 0:
-            painter.setPen(_pen(stroke, style, dpi, family))
-            for path in paths:
-                if cancel is not None and cancel():
-                    stats.cancelled = True
-                    return
-                painter.drawPath(path)
+        if job.style.stroke_width > 0:
+            for symbol, chunks in paths:
+                if symbol.stroke.alpha() > 0:
+                    painter.setPen(make_pen(symbol.stroke, job.style, job.dpi, family))
+                    if not job.draw(chunks):
+                        return
         if len(dots):
-            colour = stroke if stroke.alpha() > 0 else fill
-            pen = QPen(colour)
-            pen.setWidthF(max(1.0, mm_to_px(style.stroke_width, dpi)))
+            self._draw_dots(job, dots, dot_keys)
+
+    def _draw_dots(
+        self, job: _Job, dots: NDArray[np.float64], keys: NDArray[np.int64] | None
+    ) -> None:
+        """Draw parts smaller than a pixel as single points, one call per symbol."""
+        if keys is None:
+            order, runs = np.arange(len(dots)), [(0, len(dots), len(job.symbols) - 1)]
+        else:
+            order, runs = symbol_runs(keys)
+        dots = dots[order]
+        for a, b, sym in runs:
+            symbol = job.symbols[sym]
+            pen = QPen(symbol.stroke if symbol.stroke.alpha() > 0 else symbol.fill)
+            pen.setWidthF(max(1.0, mm_to_px(job.style.stroke_width, job.dpi)))
             pen.setCosmetic(True)
-            painter.setPen(pen)
-            painter.drawPoints(polygon_from_array(dots))
+            job.painter.setPen(pen)
+            job.painter.drawPoints(polygon_from_array(dots[a:b]))
 
     def _draw_points(
-        self,
-        painter: QPainter,
-        px: NDArray[np.float64],
-        *,
-        style: Style,
-        dpi: float,
-        stats: RenderStats,
-        cancel: Cancel | None,
+        self, job: _Job, px: NDArray[np.float64], keys: NDArray[np.int64] | None
     ) -> None:
-        """Draw a marker at every point, as compound paths of marker outlines."""
-        size = max(mm_to_px(style.marker_size, dpi), 1.0)
+        """Draw a marker at every point, as compound paths of marker outlines per symbol."""
+        painter, style = job.painter, job.style
+        size = max(mm_to_px(style.marker_size, job.dpi), 1.0)
         template = marker_template(style.marker, size)
-        mx, moffsets = marker_arrays(px, template)
-        stats.features += len(px)
-        stats.vertices += len(mx)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias(len(mx), dpi))
-        fill, stroke = parse_color(style.fill), parse_color(style.stroke)
-        painter.setBrush(fill if fill.alpha() > 0 else Qt.BrushStyle.NoBrush)
-        if stroke.alpha() > 0 and style.stroke_width > 0:
-            painter.setPen(_pen(stroke, style, dpi, "point"))
+        if keys is None:
+            runs = [(0, len(px), len(job.symbols) - 1)]
         else:
-            painter.setPen(Qt.PenStyle.NoPen)
-        for path in chunked_paths(mx, moffsets, self.chunk_size):
-            if cancel is not None and cancel():
-                stats.cancelled = True
+            order, runs = symbol_runs(keys)
+            px = px[order]
+        mx, moffsets = marker_arrays(px, template)
+        job.stats.features += len(px)
+        job.stats.vertices += len(mx)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias(len(mx), job.dpi))
+        for a, b, sym in runs:
+            symbol = job.symbols[sym]
+            painter.setBrush(symbol.fill if symbol.fill.alpha() > 0 else Qt.BrushStyle.NoBrush)
+            if symbol.stroke.alpha() > 0 and style.stroke_width > 0:
+                painter.setPen(make_pen(symbol.stroke, style, job.dpi, "point"))
+            else:
+                painter.setPen(Qt.PenStyle.NoPen)
+            if not job.draw(chunked_paths(mx, moffsets[a : b + 1], self.chunk_size)):
                 return
-            painter.drawPath(path)
 
     # -- whole pictures -------------------------------------------------------------------
 
@@ -342,24 +358,34 @@ class MapRenderer:
         return image, stats
 
 
+@dataclass
+class _Job:
+    """What the drawing helpers of one layer share."""
+
+    painter: QPainter
+    style: Style
+    symbols: list[Symbol]
+    dpi: float
+    stats: RenderStats
+    cancel: Cancel | None
+
+    def draw(self, paths: Sequence[QPainterPath]) -> bool:
+        """Draw ``paths`` with the current pen and brush; False when cancelled."""
+        for path in paths:
+            if self.cancel is not None and self.cancel():
+                self.stats.cancelled = True
+                return False
+            self.painter.drawPath(path)
+        return True
+
+
 def _subset(
     px: NDArray[np.float64], offsets: NDArray[np.int64], keep: NDArray[np.bool_]
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Vertices and offsets of the parts flagged in ``keep``."""
-    arrays = GeometryArrays("", px, offsets, np.zeros(len(keep), np.int64), np.empty((0, 4)))
-    return select_parts(arrays, keep)
-
-
-def _pen(colour: QColor, style: Style, dpi: float, family: str) -> QPen:
-    """Return the outline or line pen of a style (cosmetic: widths are device pixels)."""
-    pen = QPen(colour)
-    pen.setWidthF(max(mm_to_px(style.stroke_width, dpi), 0.0))
-    pen.setCosmetic(True)
-    pen.setStyle(_DASHES.get(style.dash, Qt.PenStyle.SolidLine))
-    if family == "line":
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    return pen
+    if keep.all():
+        return px, offsets
+    return take_parts(px, offsets, np.flatnonzero(keep))
 
 
 def new_image(width: int, height: int, background: str | None = None) -> QImage:
@@ -383,60 +409,3 @@ def ensure_gui_app() -> None:
         ):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         QGuiApplication([])
-
-
-def render_image(
-    layers: Sequence[VectorLayer],
-    view: MapView,
-    dpi: float = 96,
-    *,
-    background: str = "#ffffff",
-    renderer: MapRenderer | None = None,
-) -> QImage:
-    """Render ``layers`` into a new image of the view's size.
-
-    Parameters
-    ----------
-    layers : sequence of VectorLayer
-        Bottom first.
-    view : MapView
-        Extent and pixel size.
-    dpi : float
-        Resolution stored in the image and used for widths in millimetres.
-    background : str
-        Background colour, ``#rrggbb[aa]``.
-    renderer : MapRenderer, optional
-        Reuse a renderer (and its coordinate cache).
-
-    Returns
-    -------
-    QImage
-        The picture.
-    """
-    ensure_gui_app()
-    image = new_image(view.width, view.height, background)
-    dots_per_metre = round(dpi / 0.0254)
-    image.setDotsPerMeterX(dots_per_metre)
-    image.setDotsPerMeterY(dots_per_metre)
-    painter = QPainter(image)
-    try:
-        (renderer or MapRenderer()).render(painter, layers, view, dpi=dpi)
-    finally:
-        painter.end()
-    return image
-
-
-def render_png(
-    layers: Sequence[VectorLayer], view: MapView, path: Path | str, dpi: float = 96
-) -> Path:
-    """Render ``layers`` and save the picture as a PNG file; return its path.
-
-    Raises
-    ------
-    OSError
-        When the file cannot be written.
-    """
-    target = Path(path)
-    if not render_image(layers, view, dpi).save(str(target), "PNG"):  # type: ignore[call-overload]
-        raise OSError(f"Cannot write the image {target}; check the folder exists and is writable.")
-    return target

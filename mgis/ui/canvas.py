@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -20,9 +21,16 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-from mgis.layers import VectorLayer
+from mgis.analysis.pick import bounds_of, union_extents
+from mgis.layers import SelectMode, VectorLayer
+from mgis.layers.selection import combine
 from mgis.render import LayerImageCache, LayerKey, MapRenderer, MapView
+from mgis.render.overlay import render_selection
 from mgis.render.renderer import new_image
+from mgis.ui.tools import MapTool, PanTool, ToolEvent, ViewHistory, navigation_key
+
+if TYPE_CHECKING:
+    from mgis.ui.controller import ProjectController
 
 Extent = tuple[float, float, float, float]
 WHEEL_STEP = 1.25
@@ -45,11 +53,15 @@ class _Bridge(QObject):
 
 
 class MapCanvas(QWidget):
-    """Shows layers through :class:`~mgis.render.MapRenderer`.
+    """Shows layers through :class:`~mgis.render.MapRenderer` and hands input to a map tool.
 
-    Wheel zooms at the cursor, a left drag pans (the cached picture moves and
-    the map is redrawn on release), Home shows everything. Renders run in a
-    one-thread pool; a render made stale by a newer view is cancelled.
+    The wheel zooms at the cursor and the middle button pans with any tool;
+    the left button goes to the active :class:`~mgis.ui.tools.MapTool`
+    (:class:`~mgis.ui.tools.PanTool` by default). Keys: + and - zoom, arrows
+    pan by a quarter of the view, Home shows everything, Esc cancels the
+    tool's current action. Renders run in a one-thread pool; a render made
+    stale by a newer view is cancelled. Selected features are highlighted
+    from a cached picture, redrawn only when a selection or the view changes.
 
     Signals
     -------
@@ -59,11 +71,17 @@ class MapCanvas(QWidget):
         A render finished, with its wall time in seconds (worker and composition).
     cursorMoved(float, float)
         Map coordinates under the mouse.
+    historyChanged(bool, bool)
+        Whether a previous and a next view exist.
+    toolChanged(MapTool)
+        Another map tool became active.
     """
 
     viewChanged = Signal(object)  # noqa: N815 - Qt naming
     rendered = Signal(float)
     cursorMoved = Signal(float, float)  # noqa: N815
+    historyChanged = Signal(bool, bool)  # noqa: N815
+    toolChanged = Signal(object)  # noqa: N815
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,13 +92,25 @@ class MapCanvas(QWidget):
         self.renderer = MapRenderer()
         self.cache = LayerImageCache(max_entries=48)
         self.background = QColor(255, 255, 255)
+        self.active_layer_name: str | None = None
+        """Layer the select tools work on (set from the layer panel); None = topmost visible."""
         self._layers: list[VectorLayer] = []
         self._full: Extent | None = None
         self._view: MapView | None = None
         self._picture: tuple[MapView, QImage] | None = None
+        self._highlight: tuple[MapView, QImage | None] | None = None
         self._generation = 0
-        self._drag_from: QPointF | None = None
         self._drag_by = QPointF(0, 0)
+        self.history = ViewHistory(self)
+        self.history.changed.connect(self.historyChanged)
+        self.controller: ProjectController | None = None
+        """Selections go through this controller when set (:meth:`set_controller`)."""
+        self.pan_tool = PanTool(self)
+        """The default tool; also pans with the middle button whatever tool is active."""
+        self.tool: MapTool = self.pan_tool
+        """The active map tool (:meth:`set_tool`)."""
+        self._mouse_tool: MapTool | None = None
+        self.setCursor(self.tool.cursor_shape)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._bridge = _Bridge(self)
@@ -105,18 +135,43 @@ class MapCanvas(QWidget):
         return self._layers
 
     def set_layers(self, layers: Sequence[VectorLayer], extent: Extent | None = None) -> None:
-        """Show ``layers`` (bottom first) at ``extent`` or at their full extent."""
+        """Show ``layers`` (bottom first) at ``extent`` or at their full extent.
+
+        The view history is kept (call ``history.clear()`` for a new project).
+        """
         self._layers = list(layers)
         self.cache.invalidate()
         self.renderer.invalidate()
-        self._full = _layers_extent(self._layers)
-        self._picture = None
+        self._full = union_extents(bounds_of(lyr.frame) for lyr in self._layers)
+        self._picture = self._highlight = None
         target = extent or self._full
         self._view = MapView.fit(target, *self._size(), margin=0.02) if target else None
         self._changed()
 
-    def set_view(self, view: MapView) -> None:
-        """Show ``view`` (resized to the widget)."""
+    def set_controller(self, controller: ProjectController) -> None:
+        """Send selections through ``controller`` and redraw the highlight when they change."""
+        if self.controller is not None:
+            self.controller.selectionChanged.disconnect(self.selection_changed)
+        self.controller = controller
+        controller.selectionChanged.connect(self.selection_changed)
+        self.selection_changed()
+
+    def set_tool(self, tool: MapTool | None) -> None:
+        """Make ``tool`` the active map tool (None: the pan tool)."""
+        tool = tool or self.pan_tool
+        if tool is self.tool:
+            return
+        self.tool.deactivate()
+        self.tool = tool
+        tool.activate()
+        self.setCursor(tool.cursor_shape)
+        self.update()
+        self.toolChanged.emit(tool)
+
+    def set_view(self, view: MapView, *, record: bool = True) -> None:
+        """Show ``view`` (resized to the widget); ``record`` keeps the old one for Previous."""
+        if record:
+            self.history.record(self._view)
         self._view = view.resized(*self._size())
         self._changed()
 
@@ -129,6 +184,72 @@ class MapCanvas(QWidget):
         """Zoom in by ``factor`` (> 1 in, < 1 out) about a pixel ``anchor``."""
         if self._view is not None:
             self.set_view(self._view.zoomed(factor, anchor))
+
+    def zoom_to_extent(self, extent: Extent | None, margin: float = 0.05) -> None:
+        """Show ``extent`` (a single point is centred at the current scale)."""
+        if extent is None:
+            return
+        xmin, ymin, xmax, ymax = extent
+        if xmax <= xmin and ymax <= ymin and self._view is not None:
+            w, h = self._size()
+            view = MapView((xmin + xmax) / 2, (ymin + ymax) / 2, self._view.resolution, w, h)
+        else:
+            view = MapView.fit(extent, *self._size(), margin=margin)
+        self.set_view(view)
+
+    def zoom_to_layer(self, layer: VectorLayer) -> None:
+        """Show all features of ``layer``."""
+        self.zoom_to_extent(bounds_of(layer.frame))
+
+    def zoom_to_selection(self) -> None:
+        """Show the selected features of every layer."""
+        chosen = [lyr for lyr in self._layers if lyr.selected.size]
+        self.zoom_to_extent(union_extents(bounds_of(lyr.frame, lyr.selected) for lyr in chosen))
+
+    def zoom_previous(self) -> None:
+        """Go back to the view shown before the last zoom or pan."""
+        if (view := self.history.previous(self._view)) is not None:
+            self.set_view(view, record=False)
+
+    def zoom_next(self) -> None:
+        """Go forward again after :meth:`zoom_previous`."""
+        if (view := self.history.next(self._view)) is not None:
+            self.set_view(view, record=False)
+
+    def set_drag_offset(self, dx: float, dy: float) -> None:
+        """Move the shown picture by ``(dx, dy)`` pixels without rendering (pan preview)."""
+        self._drag_by = QPointF(dx, dy)
+        self.update()
+
+    def pan_pixels(self, dx: float, dy: float) -> None:
+        """Drag the map by ``(dx, dy)`` pixels and redraw (ends a pan preview)."""
+        self._drag_by = QPointF(0, 0)
+        if self._view is not None and (dx or dy):
+            self.set_view(self._view.panned(dx, dy))
+        self.update()
+
+    def select(self, layer: VectorLayer, indices: Iterable[int], mode: SelectMode) -> None:
+        """Combine ``indices`` with the selection of ``layer`` (through the controller if set)."""
+        picked = np.fromiter(indices, dtype=np.int64)
+        ctl = self.controller
+        if ctl is not None and any(lyr is layer for lyr in ctl.project.layers):
+            ctl.select(layer.name, picked, mode)
+        else:
+            layer.selected = combine(layer.selected, picked, mode)
+            self.selection_changed(layer.name)
+
+    def clear_selection(self) -> None:
+        """Deselect the features of every layer."""
+        if self.controller is not None:
+            self.controller.clear_selection()
+        for layer in self._layers:  # layers outside the controller's project
+            if layer.selected.size:
+                self.select(layer, [], SelectMode.NEW)
+
+    def selection_changed(self, layer_name: str = "") -> None:
+        """Redraw the selection highlight (slot of ``selectionChanged``)."""
+        self._highlight = None
+        self.update()
 
     def redraw(self) -> None:
         """Redraw after visibility, opacity or order changes (cached pictures are reused)."""
@@ -225,25 +346,38 @@ class MapCanvas(QWidget):
                 painter.drawImage(0, 0, part)
         painter.end()
         self._picture = (view, image)
+        self._highlight = None  # visibility may have changed
         seconds = time.perf_counter() - self._started
         self.last_render_s = seconds
         self.update()
         self.rendered.emit(seconds)
 
+    def _selection_image(self, shown: MapView) -> QImage | None:
+        """Return the highlight of the selection in ``shown``, rendered once per change."""
+        if self._highlight is None or self._highlight[0] != shown:
+            image = render_selection(self._layers, shown, self.renderer.arrays)
+            self._highlight = (shown, image)
+        return self._highlight[1]
+
     # -- Qt events --------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        """Draw the last picture, moved and scaled to the current view."""
+        """Draw the last picture and its highlight, moved and scaled to the view; then the tool."""
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.background)
-        if self._picture is not None and self._view is not None:
+        view = self._view
+        if self._picture is not None and view is not None:
             shown, image = self._picture
-            view = self._view
             k = shown.resolution / view.resolution
             x0, y0 = view.world_to_pixel((shown.extent[0], shown.extent[3]))
-            target = QRectF(x0, y0, shown.width * k, shown.height * k)
+            target = QRectF(x0, y0, shown.width * k, shown.height * k).translated(self._drag_by)
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, k != 1)
-            painter.drawImage(target.translated(self._drag_by), image)
+            painter.drawImage(target, image)
+            highlight = self._selection_image(shown)
+            if highlight is not None:
+                painter.drawImage(target, highlight)
+        if view is not None:
+            self.tool.paint_overlay(painter, view)
         painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
@@ -259,47 +393,44 @@ class MapCanvas(QWidget):
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
         """Zoom at the cursor."""
         steps = event.angleDelta().y() / 120.0
-        if steps:
+        if steps and self._view is not None:
             pos = event.position()
-            self.zoom_by(WHEEL_STEP**steps, (pos.x(), pos.y()))
+            self.history.record(self._view, coalesce=True)
+            self.set_view(self._view.zoomed(WHEEL_STEP**steps, (pos.x(), pos.y())), record=False)
         event.accept()
 
+    def _tool_event(self, event: QMouseEvent) -> ToolEvent | None:
+        """Return the event in map and pixel coordinates, or None without a view."""
+        return ToolEvent.of(event, self._view) if self._view is not None else None
+
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        """Start a pan."""
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._drag_from = event.position()
-            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+        """Start a middle-button pan, or hand the press to the tool."""
+        if (e := self._tool_event(event)) is not None:
+            middle = event.button() == Qt.MouseButton.MiddleButton
+            self._mouse_tool = self.pan_tool if middle else self.tool
+            self._mouse_tool.press(e)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        """Report the cursor position; move the picture while dragging."""
-        pos = event.position()
-        if self._view is not None:
-            x, y = self._view.pixel_to_world((pos.x(), pos.y()))
-            self.cursorMoved.emit(float(x), float(y))
-        if self._drag_from is not None:
-            self._drag_by = pos - self._drag_from
-            self.update()
+        """Report the cursor position and hand the move to the tool."""
+        if (e := self._tool_event(event)) is not None:
+            self.cursorMoved.emit(e.x, e.y)
+            (self._mouse_tool or self.tool).move(e)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        """Finish a pan and redraw."""
-        if self._drag_from is None or event.button() != Qt.MouseButton.LeftButton:
-            return
-        shift = event.position() - self._drag_from
-        self._drag_from, self._drag_by = None, QPointF(0, 0)
-        self.unsetCursor()
-        if self._view is not None and (shift.x() or shift.y()):
-            self.set_view(self._view.panned(shift.x(), shift.y()))
+        """Hand the release to the tool that got the press."""
+        tool, self._mouse_tool = self._mouse_tool or self.tool, None
+        if (e := self._tool_event(event)) is not None:
+            tool.release(e)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        """Hand a double-click to the tool (it replaces the second press)."""
+        if (e := self._tool_event(event)) is not None:
+            self._mouse_tool = self.tool
+            self.tool.double_click(e)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        """Home shows everything; + and - zoom."""
-        key = event.key()
-        if key == Qt.Key.Key_Home:
-            self.zoom_full()
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_by(2.0)
-        elif key == Qt.Key.Key_Minus:
-            self.zoom_by(0.5)
-        else:
+        """Tool keys first (Enter, Backspace), then Esc, Home, + and - and the arrows."""
+        if not (self.tool.key(event) or navigation_key(self, Qt.Key(event.key()))):
             super().keyPressEvent(event)
 
     def shutdown(self) -> None:
@@ -307,17 +438,3 @@ class MapCanvas(QWidget):
         self._generation += 1
         self._timer.stop()
         self._pool.waitForDone(5000)
-
-
-def _layers_extent(layers: Sequence[VectorLayer]) -> Extent | None:
-    """Union of the bounds of layers that have features."""
-    boxes = [lyr.frame.total_bounds for lyr in layers if len(lyr.frame)]
-    boxes = [b for b in boxes if all(math.isfinite(v) for v in b)]  # all-empty frames
-    if not boxes:
-        return None
-    return (
-        float(min(b[0] for b in boxes)),
-        float(min(b[1] for b in boxes)),
-        float(max(b[2] for b in boxes)),
-        float(max(b[3] for b in boxes)),
-    )

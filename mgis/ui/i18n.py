@@ -63,3 +63,26 @@ def tr(text: str) -> str:
     Strings missing from the catalogue are shown in English.
     """
     return _catalogue(current_language()).get(text, text)
+
+
+_qt_translators: list[object] = []  # installed translators must stay alive
+
+
+def install_qt_translations() -> bool:
+    """Translate Qt's own texts (OK, Cancel, Save, Discard …) to the current language.
+
+    Call after the ``QApplication`` exists. Returns True when Qt's catalogue was found.
+    """
+    lang = current_language()
+    if lang == SOURCE_LANGUAGE:
+        return False
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+
+    app = QCoreApplication.instance()
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if app is None or not translator.load(f"qtbase_{lang}", folder):
+        return False
+    app.installTranslator(translator)
+    _qt_translators.append(translator)
+    return True

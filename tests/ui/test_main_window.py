@@ -3,13 +3,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QSettings, QStandardPaths, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mgis.ui import i18n
 from mgis.ui.app import display_available
 from mgis.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("settings")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    QStandardPaths.setTestModeEnabled(True)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
 
 
 @pytest.fixture
@@ -40,17 +48,17 @@ def parcel_pixel(win: MainWindow) -> tuple[int, int]:
 
 def test_opens_project(window: MainWindow) -> None:
     assert window.windowTitle() == "mgis — Testowo"
-    names = [window.layer_list.item(i).text() for i in range(window.layer_list.count())]
-    assert names == ["Drogi", "Działki"]  # top layer first
+    assert window.layer_panel.model.layer_names() == ["Drogi", "Działki"]  # top layer first
     assert window.crs_label.text() == "EPSG:2180"
-    assert window.scale_label.text().startswith("Scale 1:")
+    assert window.scale_box.currentText().startswith("1:")
     assert window.render_label.text().endswith("ms")
 
 
 def test_canvas_shows_polygon_and_untick_hides_it(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     x, y = parcel_pixel(window)
     assert canvas_rgb(window, x, y) == (255, 0, 0)
-    item = window.layer_list.findItems("Działki", Qt.MatchFlag.MatchExactly)[0]
+    model = window.layer_panel.model
+    item = model.item(model.row_of("Działki"))
     with qtbot.waitSignal(window.canvas.rendered, timeout=10_000):
         item.setCheckState(Qt.CheckState.Unchecked)
     assert canvas_rgb(window, x, y) == (255, 255, 255)
@@ -77,7 +85,23 @@ def test_wheel_zoom_changes_scale(qtbot, window: MainWindow) -> None:  # type: i
     assert before is not None
     assert after is not None
     assert after == pytest.approx(before / 1.25**2)
-    assert window.scale_label.text() == f"Scale 1:{round(after):,}".replace(",", " ")
+    assert window.scale_box.currentText() == f"1:{round(after):,}".replace(",", " ")
+
+
+def test_typed_scale_zooms_the_canvas(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    for text, wanted in (("1:5000", 5000), ("7 500", 7500), ("1:1 000", 1000)):
+        with qtbot.waitSignal(window.canvas.rendered, timeout=10_000):
+            window.scale_box.setEditText(text)
+            qtbot.keyClick(window.scale_box.lineEdit(), Qt.Key.Key_Return)
+        assert window.canvas.scale_denominator() == pytest.approx(wanted, rel=1e-6)
+        assert window.scale_box.currentText() == f"1:{wanted:,}".replace(",", " ")
+    assert not window.set_scale_text("abc")
+    assert window.scale_box.currentText() == "1:1 000"  # the box follows the canvas again
+
+
+def test_status_bar_shows_coordinates(window: MainWindow) -> None:
+    window.canvas.cursorMoved.emit(512345.678, 301234.5)
+    assert window.coords_label.text() == "X 512345.68  Y 301234.50"
 
 
 def test_drag_pans(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
@@ -102,6 +126,7 @@ def test_bad_project_shows_message(qtbot, tmp_path: Path, monkeypatch) -> None: 
     assert not win.open_project(bad)
     assert shown
     assert "Traceback" not in shown[0]
+    assert str(bad) in shown[0]
 
 
 def test_polish_strings(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -112,8 +137,9 @@ def test_polish_strings(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-
         win = MainWindow()
         qtbot.addWidget(win)
         menus = [a.text() for a in win.menuBar().actions()]
-        assert menus == ["&Projekt", "&Widok", "Pomo&c"]
-        assert win.layer_dock.windowTitle() == "Warstwy"
+        assert menus[:5] == ["&Projekt", "&Edycja", "&Widok", "W&arstwa", "Pomo&c"]
+        assert win.layer_panel.windowTitle() == "Warstwy"
+        assert win.menu_actions.undo.text() == "&Cofnij"
     finally:
         i18n.set_language("en")
 
