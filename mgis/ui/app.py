@@ -28,6 +28,28 @@ def display_available() -> bool:
     return platform in _HEADLESS_PLATFORMS
 
 
+def choose_language(stored: str) -> str:
+    """Use ``MGIS_LANG`` if set, else the ``stored`` setting, else the system language.
+
+    Parameters
+    ----------
+    stored : str
+        Language from the settings (``""`` = follow the system).
+
+    Returns
+    -------
+    str
+        The language now in use.
+    """
+    from mgis.ui import i18n
+
+    if not os.environ.get("MGIS_LANG", "").strip() and stored in i18n.LANGUAGES:
+        i18n.set_language(stored)
+    else:
+        i18n.use_system_language()
+    return i18n.current_language()
+
+
 def run_gui(project_path: Path | None = None) -> int:
     """Run the main window until it is closed.
 
@@ -55,9 +77,7 @@ def run_gui(project_path: Path | None = None) -> int:
     app.setApplicationName("mgis")
     app.setOrganizationName("mgis")
     settings = AppSettings()
-    if not os.environ.get("MGIS_LANG", "").strip() and settings.language:
-        i18n.set_language(settings.language)
-    i18n.current_language()  # choose the language before the first window string
+    choose_language(settings.language)
     i18n.install_qt_translations()
     window = MainWindow(settings=settings)
     window.show()

@@ -50,6 +50,11 @@ def set_language(lang: str) -> None:
     _state["lang"] = lang
 
 
+def use_system_language() -> None:
+    """Forget the chosen language: the next :func:`tr` follows ``MGIS_LANG`` or the system."""
+    _state["lang"] = ""
+
+
 def current_language() -> str:
     """Return the language in use, choosing it from the system on first use."""
     if not _state["lang"]:

@@ -237,3 +237,52 @@ def test_dialogs_collect_answers(qtbot, tmp_path: Path) -> None:  # type: ignore
     assert combo_crs(dialog.combo) == "EPSG:2178"
     dialog.apply_button.click()
     assert dialog.new_crs() == "EPSG:2178"
+
+
+def test_worker_reports_progress_result_and_readable_errors(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from mgis.io import MgisIOError
+    from mgis.ui.workers import Worker
+
+    def work(n: int, *, progress: Any, cancelled: Any) -> int:
+        for i in range(n):
+            progress(100 * (i + 1) // n)
+        return n * 2
+
+    seen: list[int] = []
+    worker = Worker(work, 4, controls=True)
+    worker.progressed.connect(seen.append)
+    with qtbot.waitSignal(worker.succeeded, timeout=10_000) as result:
+        worker.start()
+    assert result.args == [8]
+    qtbot.waitUntil(lambda: seen == [25, 50, 75, 100], timeout=5_000)
+
+    def fail() -> None:
+        raise MgisIOError("dzialki.shp: the .shx index is missing; copy it next to the .shp")
+
+    worker = Worker(fail)
+    with qtbot.waitSignal(worker.failed, timeout=10_000) as result:
+        worker.start()
+    assert result.args == ["dzialki.shp: the .shx index is missing; copy it next to the .shp"]
+
+    worker = Worker(lambda: 1 / 0)
+    with qtbot.waitSignal(worker.failed, timeout=10_000) as result:
+        worker.start()
+    assert result.args[0].startswith("ZeroDivisionError")
+
+
+def test_cancelled_worker_never_succeeds(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from mgis.ui.workers import Worker
+
+    def work(*, progress: Any, cancelled: Any) -> str:
+        while not cancelled():
+            time.sleep(0.01)
+        return "late"
+
+    worker = Worker(work, controls=True)
+    results: list[object] = []
+    worker.succeeded.connect(results.append)
+    worker.start()
+    with qtbot.waitSignal(worker.canceled, timeout=10_000):
+        worker.cancel()
+    qtbot.waitUntil(worker.is_done, timeout=5_000)
+    assert results == []

@@ -192,3 +192,18 @@ def test_settings_round_trip_and_dialog(window: MainWindow, monkeypatch) -> None
     window.edit_settings()
     assert window.settings.language == "en"
     assert window.files.autosave_timer.interval() == 10 * 60_000
+
+
+def test_language_setting_applies_unless_env_overrides(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from mgis.ui.app import choose_language
+
+    try:
+        monkeypatch.delenv("MGIS_LANG", raising=False)
+        assert choose_language("pl") == "pl"
+        assert choose_language("en") == "en"
+        monkeypatch.setenv("MGIS_LANG", "pl")
+        assert choose_language("en") == "pl"
+        monkeypatch.setenv("MGIS_LANG", "en")
+        assert choose_language("") == "en"
+    finally:
+        i18n.set_language("en")
