@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -27,6 +26,7 @@ from mgis.layers.selection import combine
 from mgis.render import LayerImageCache, LayerKey, MapRenderer, MapView
 from mgis.render.overlay import render_selection
 from mgis.render.renderer import new_image
+from mgis.ui.render_worker import LayerRenderWorker, RenderJob
 from mgis.ui.tools import MapTool, PanTool, ToolEvent, ViewHistory, navigation_key
 
 if TYPE_CHECKING:
@@ -35,21 +35,6 @@ if TYPE_CHECKING:
 Extent = tuple[float, float, float, float]
 WHEEL_STEP = 1.25
 """Zoom factor of one wheel notch."""
-
-
-@dataclass
-class _Job:
-    """Layers a background render must draw for one view."""
-
-    generation: int
-    view: MapView
-    todo: list[tuple[LayerKey, VectorLayer]]
-
-
-class _Bridge(QObject):
-    """Carries finished renders from the worker thread to the canvas (queued signal)."""
-
-    done = Signal(int, object, float)
 
 
 class MapCanvas(QWidget):
@@ -111,10 +96,8 @@ class MapCanvas(QWidget):
         """The active map tool (:meth:`set_tool`)."""
         self._mouse_tool: MapTool | None = None
         self.setCursor(self.tool.cursor_shape)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._bridge = _Bridge(self)
-        self._bridge.done.connect(self._on_done)
+        self._worker = LayerRenderWorker(self.renderer, lambda: self._generation, self)
+        self._worker.done.connect(self._on_done)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(15)
@@ -147,6 +130,21 @@ class MapCanvas(QWidget):
         target = extent or self._full
         self._view = MapView.fit(target, *self._size(), margin=0.02) if target else None
         self._changed()
+
+    def update_layers(self, layers: Sequence[VectorLayer]) -> None:
+        """Show a changed list of layers (added, removed, reordered) in the same view.
+
+        Cached pictures of the layers that remain are reused, and the view
+        history is kept; only new layers are rendered.
+        """
+        self._layers = list(layers)
+        self._full = union_extents(bounds_of(lyr.frame) for lyr in self._layers)
+        self._highlight = None
+        if self._view is None and self._full is not None:
+            self._view = MapView.fit(self._full, *self._size(), margin=0.02)
+            self._changed()
+        else:
+            self._schedule()
 
     def set_controller(self, controller: ProjectController) -> None:
         """Send selections through ``controller`` and redraw the highlight when they change."""
@@ -298,32 +296,13 @@ class MapCanvas(QWidget):
         self._started = time.perf_counter()
         todo = [
             (key, lyr)
-            for lyr in self._layers
-            if lyr.visible and self.cache.get(key := LayerKey.of(lyr, view)) is None
+            for lyr in self._shown(view)
+            if self.cache.get(key := LayerKey.of(lyr, view)) is None
         ]
         if not todo:
             self._compose(view)
             return
-        job = _Job(gen, view, todo)
-        self._pool.start(lambda: self._work(job))
-
-    def _work(self, job: _Job) -> None:
-        """Render the job's layers (worker thread); drop the result when stale."""
-        images: dict[LayerKey, QImage] = {}
-        seconds = 0.0
-
-        def stale() -> bool:
-            return job.generation != self._generation
-
-        for key, layer in job.todo:
-            if stale():
-                return
-            image, stats = self.renderer.render_layer_image(layer, job.view, cancel=stale)
-            if stats.cancelled:
-                return
-            images[key] = image
-            seconds += stats.seconds or 0.0
-        self._bridge.done.emit(job.generation, images, seconds)  # seconds: drawing only
+        self._worker.start(RenderJob(gen, view, todo))
 
     def _on_done(self, generation: int, images: dict[LayerKey, QImage], seconds: float) -> None:
         """Store finished layer pictures and show the composed map (UI thread)."""
@@ -337,9 +316,7 @@ class MapCanvas(QWidget):
         image = new_image(view.width, view.height)
         image.fill(self.background)
         painter = QPainter(image)
-        for lyr in self._layers:
-            if not lyr.visible or lyr.opacity <= 0:
-                continue
+        for lyr in self._shown(view):
             part = self.cache.get(LayerKey.of(lyr, view))
             if part is not None:
                 painter.setOpacity(min(lyr.opacity, 1.0))
@@ -352,10 +329,15 @@ class MapCanvas(QWidget):
         self.update()
         self.rendered.emit(seconds)
 
+    def _shown(self, view: MapView) -> list[VectorLayer]:
+        """Layers drawn in ``view``: ticked, not transparent, within their scale range."""
+        scale = view.scale_denominator(self.logicalDpiX() or 96)
+        return [lyr for lyr in self._layers if lyr.opacity > 0 and lyr.visible_at_scale(scale)]
+
     def _selection_image(self, shown: MapView) -> QImage | None:
         """Return the highlight of the selection in ``shown``, rendered once per change."""
         if self._highlight is None or self._highlight[0] != shown:
-            image = render_selection(self._layers, shown, self.renderer.arrays)
+            image = render_selection(self._shown(shown), shown, self.renderer.arrays)
             self._highlight = (shown, image)
         return self._highlight[1]
 
@@ -437,4 +419,4 @@ class MapCanvas(QWidget):
         """Cancel renders and wait for the worker (call before the widget goes away)."""
         self._generation += 1
         self._timer.stop()
-        self._pool.waitForDone(5000)
+        self._worker.wait()

@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         project = self.project
         self._shown_layers = [id(layer) for layer in project.layers]
         self.canvas.set_layers(project.layers, project.extent)
+        self.canvas.history.clear()
         self.crs_label.setText(project.crs)
         self._on_project_modified()
 
@@ -189,12 +190,7 @@ class MainWindow(QMainWindow):
         shown = [id(layer) for layer in project.layers]
         if shown != self._shown_layers:
             self._shown_layers = shown
-            view = self.canvas.view
-            if view is None or not self.canvas.layers:
-                self.canvas.set_layers(project.layers)
-            else:
-                self.canvas.set_layers(project.layers, view.extent)
-                self.canvas.set_view(view, record=False)
+            self.canvas.update_layers(project.layers)
         else:
             self.canvas.redraw()
         stack = self.controller.stack
