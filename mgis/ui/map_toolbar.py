@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar, QToolButton
 from mgis.ui.canvas import MapCanvas
 from mgis.ui.controller import ProjectController
 from mgis.ui.i18n import tr
+from mgis.ui.icons import icon
 from mgis.ui.identify_panel import IdentifyHit, IdentifyPanel
 from mgis.ui.measure import MeasureAreaTool, MeasureDistanceTool
 from mgis.ui.select_tool import SelectShape, SelectTool
@@ -40,7 +41,7 @@ class MapToolBar(QToolBar):
     ) -> None:
         super().__init__(tr("Map tools"), window)
         self.setObjectName("map_tools")
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.window_ = window
         self.canvas = canvas
         if controller is not None and canvas.controller is not controller:
@@ -72,10 +73,10 @@ class MapToolBar(QToolBar):
         """Return a standard style icon, or an empty one."""
         return self.style().standardIcon(pixmap) if pixmap is not None else QIcon()
 
-    def _tool_action(self, text: str, tip: str, tool: MapTool | None) -> QAction:
+    def _tool_action(self, text: str, tip: str, tool: MapTool | None, icon_name: str) -> QAction:
         """Return a checkable action in the exclusive group that activates ``tool`` (None: pan)."""
-        action = QAction(text, self)
-        action.setToolTip(tip)
+        action = QAction(icon(icon_name), text, self)
+        action.setToolTip(f"{text}: {tip}")
         action.setStatusTip(tip)
         action.setCheckable(True)
         self.group.addAction(action)
@@ -84,11 +85,12 @@ class MapToolBar(QToolBar):
         return action
 
     def _command(
-        self, text: str, tip: str, slot: Callable[[], None], pixmap: _Pixmap | None = None
+        self, text: str, tip: str, slot: Callable[[], None], pixmap: _Pixmap | str
     ) -> QAction:
-        """Return a plain toolbar action calling ``slot``."""
-        action = QAction(self._icon(pixmap), text, self)
-        action.setToolTip(tip)
+        """Return a plain toolbar action calling ``slot``, with a style or mgis icon."""
+        image = icon(pixmap) if isinstance(pixmap, str) else self._icon(pixmap)
+        action = QAction(image, text, self)
+        action.setToolTip(f"{text}: {tip}")
         action.setStatusTip(tip)
         action.triggered.connect(lambda _=False: slot())
         self.addAction(action)
@@ -96,41 +98,50 @@ class MapToolBar(QToolBar):
 
     def _build_tools(self) -> None:
         """Pan, zoom box, identify, select (with a shape menu) and the two measures."""
-        self.pan_action = self._tool_action(tr("Pan"), tr("Pan the map by dragging it"), None)
+        self.pan_action = self._tool_action(
+            tr("Pan"), tr("Pan the map by dragging it"), None, "pan"
+        )
         self.pan_action.setChecked(True)
         self.zoom_box_action = self._tool_action(
-            tr("Zoom box"), tr("Drag a rectangle to zoom to it"), self.zoom_box_tool
+            tr("Zoom box"), tr("Drag a rectangle to zoom to it"), self.zoom_box_tool, "zoom_box"
         )
         self.identify_action = self._tool_action(
-            tr("Identify"), tr("Click to show the attributes of features"), self.identify_tool
+            tr("Identify"),
+            tr("Click to show the attributes of features"),
+            self.identify_tool,
+            "identify",
         )
-        self.identify_action.setIcon(self._icon(_Pixmap.SP_FileDialogInfoView))
         self.identify_action.toggled.connect(self._identify_toggled)
         tools = self.select_tools
         self.select_click_action = self._tool_action(
             tr("Select by click"),
             tr("Click a feature to select it; Shift adds, Ctrl toggles"),
             tools[SelectShape.CLICK],
+            "select_click",
         )
         self.select_rect_action = self._tool_action(
             tr("Select by rectangle"),
             tr("Drag a rectangle to select features; Shift adds, Ctrl toggles"),
             tools[SelectShape.RECTANGLE],
+            "select_rectangle",
         )
         self.select_polygon_action = self._tool_action(
             tr("Select by polygon"),
             tr("Click the corners, double-click or Enter to close; Esc cancels"),
             tools[SelectShape.POLYGON],
+            "select_polygon",
         )
         self.measure_distance_action = self._tool_action(
             tr("Measure distance"),
             tr("Click points of a line; double-click finishes, Esc clears"),
             self.measure_distance_tool,
+            "measure_distance",
         )
         self.measure_area_action = self._tool_action(
             tr("Measure area"),
             tr("Click corners of an area; double-click finishes, Esc clears"),
             self.measure_area_tool,
+            "measure_area",
         )
         for action in (self.pan_action, self.zoom_box_action, self.identify_action):
             self.addAction(action)
@@ -148,7 +159,7 @@ class MapToolBar(QToolBar):
             )
         self.select_button.setMenu(menu)
         self.select_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        self.select_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.select_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.select_button.setDefaultAction(self.select_click_action)
         self.addWidget(self.select_button)
         self.addAction(self.measure_distance_action)
@@ -158,10 +169,13 @@ class MapToolBar(QToolBar):
         """Zoom full, to selection, previous and next view, clear selection."""
         canvas = self.canvas
         self.zoom_full_action = self._command(
-            tr("Full extent"), tr("Show all layers (Home)"), canvas.zoom_full
+            tr("Full extent"), tr("Show all layers (Home)"), canvas.zoom_full, "zoom_full"
         )
         self.zoom_selection_action = self._command(
-            tr("Zoom to selection"), tr("Show the selected features"), canvas.zoom_to_selection
+            tr("Zoom to selection"),
+            tr("Show the selected features"),
+            canvas.zoom_to_selection,
+            "zoom_selection",
         )
         self.previous_action = self._command(
             tr("Previous view"), tr("Go back to the previous view"), canvas.zoom_previous,
@@ -173,7 +187,7 @@ class MapToolBar(QToolBar):
         )  # fmt: skip
         self.clear_selection_action = self._command(
             tr("Clear selection"), tr("Deselect the features of all layers"),
-            canvas.clear_selection, _Pixmap.SP_DialogResetButton,
+            canvas.clear_selection, "clear_selection",
         )  # fmt: skip
 
     # -- slots ------------------------------------------------------------------------

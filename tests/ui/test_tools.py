@@ -424,7 +424,7 @@ def test_map_toolbar(qtbot) -> None:  # type: ignore[no-untyped-def]
         bar.clear_selection_action.trigger()
         assert project.layer("parcels").selected.size == 0
         tips = [a.toolTip() for a in bar.actions() if a.toolTip()]
-        assert "Show the selected features" in tips
+        assert "Zoom to selection: Show the selected features" in tips
     finally:
         canvas.shutdown()
 
@@ -442,3 +442,15 @@ def test_identify_panel_empty(qtbot) -> None:  # type: ignore[no-untyped-def]
     assert rows["Length (planar)"] == "12.50 m"
     assert rows["roads"] == "1"
     assert np.isclose(line.length or 0, 12.5)
+
+
+def test_every_toolbar_action_has_an_icon(qtbot, canvas: MapCanvas) -> None:  # type: ignore[no-untyped-def]
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    bar = build_map_toolbar(window, canvas, None)
+    actions = [a for a in bar.actions() if not a.isSeparator() and a.text()]
+    actions += bar.select_button.menu().actions()
+    assert actions
+    for action in actions:
+        assert not action.icon().isNull(), action.text()
+        assert not action.icon().pixmap(24, 24).isNull(), action.text()
