@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QStyle, QToolBar
 
 from mgis.ui.i18n import tr
+from mgis.ui.icons import icon as mgis_icon
 
 if TYPE_CHECKING:
     from mgis.ui.main_window import MainWindow
@@ -94,9 +95,9 @@ def _connect(window: MainWindow, a: Actions) -> None:
     a.new.setIcon(icon(pix.SP_FileIcon))
     a.open.setIcon(icon(pix.SP_DialogOpenButton))
     a.save.setIcon(icon(pix.SP_DialogSaveButton))
-    a.add_vector.setIcon(icon(pix.SP_FileDialogNewFolder))
-    a.undo.setIcon(QIcon.fromTheme("edit-undo", icon(pix.SP_ArrowBack)))
-    a.redo.setIcon(QIcon.fromTheme("edit-redo", icon(pix.SP_ArrowForward)))
+    a.add_vector.setIcon(mgis_icon("add_layer"))
+    a.undo.setIcon(mgis_icon("undo"))
+    a.redo.setIcon(mgis_icon("redo"))
     a.new.triggered.connect(files.new_project)
     a.open.triggered.connect(files.open_dialog)
     a.save.triggered.connect(lambda: files.save(background=True))
