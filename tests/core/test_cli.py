@@ -28,7 +28,7 @@ def _mgis(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
 
 def test_cli_module_imports_no_heavy_libraries() -> None:
     code = (
-        "import sys, mgis, mgis.cli; "
+        "import sys, mgis, mgis.cli; mgis.cli._build_parser(); "
         "heavy = {'geopandas', 'PySide6', 'matplotlib', 'pandas'} & set(sys.modules); "
         "print(sorted(heavy))"
     )
