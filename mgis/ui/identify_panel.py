@@ -169,7 +169,9 @@ class IdentifyPanel(QDockWidget):
             if group is None:
                 group = groups[hit.layer] = QTreeWidgetItem(self.tree, [hit.layer, ""])
                 group.setFirstColumnSpanned(True)
-            feature = QTreeWidgetItem(group, [f"{tr('Feature')} {hit.index + 1}", ""])
+            feature = QTreeWidgetItem(
+                group, [f"{tr('Feature')} {hit.index + 1}", _feature_label(hit.attributes)]
+            )
             feature.setData(0, Qt.ItemDataRole.UserRole, (hit.layer, hit.index))
             for name, value in hit.attributes:
                 QTreeWidgetItem(feature, [name, _text(value)])
@@ -189,6 +191,7 @@ class IdentifyPanel(QDockWidget):
             group.setText(1, str(group.childCount()))
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)
+        self.tree.resizeColumnToContents(1)
 
     def rows(self) -> list[tuple[str, str]]:
         """Return every (name, value) row of the tree, depth first (for tests and copying)."""
@@ -204,3 +207,11 @@ class IdentifyPanel(QDockWidget):
         for i in range(self.tree.topLevelItemCount()):
             walk(self.tree.topLevelItem(i))
         return out
+
+
+def _feature_label(attributes: Sequence[tuple[str, object]]) -> str:
+    """Return the first text attribute that names the feature (an id or a name), or ''."""
+    for name, value in attributes:
+        if isinstance(value, str) and value and not name.startswith("_"):
+            return value
+    return ""
