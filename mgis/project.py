@@ -22,6 +22,8 @@ from mgis.layers import Style, VectorLayer
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from mgis.layers.link_store import RegisterLink
+
 SETTINGS_TABLE = "mgis_project"
 FORMAT_NAME = "mgis-project"
 FORMAT_VERSION = 1
@@ -49,6 +51,8 @@ class Project:
         Free-form text metadata (title, author, department ...).
     path : pathlib.Path or None
         Where the project was last opened from or saved to.
+    links : list of RegisterLink
+        Investment registers linked to parcel layers (copy, mapping, source).
     """
 
     layers: list[VectorLayer] = field(default_factory=list)
@@ -56,6 +60,7 @@ class Project:
     extent: Extent | None = None
     metadata: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    links: list[RegisterLink] = field(default_factory=list)
 
     # -- layers -----------------------------------------------------------------
 
@@ -211,6 +216,10 @@ class Project:
             metadata={str(k): str(v) for k, v in settings.get("metadata", {}).items()},
             path=path,
         )
+        if "register_links" in settings:
+            from mgis.layers.link_store import links_from_json
+
+            project.links = links_from_json(settings["register_links"], path.parent)
         for entry in settings.get("layers", []):
             project.layers.append(_load_layer(entry, path, project.crs))
         return project
@@ -272,6 +281,10 @@ def _write_project_file(project: Project, tmp: Path, project_dir: Path) -> None:
         "metadata": project.metadata,
         "layers": entries,
     }
+    if project.links:
+        from mgis.layers.link_store import links_to_json
+
+        settings["register_links"] = links_to_json(project.links, project_dir)
     _write_settings(tmp, settings)
 
 

@@ -16,7 +16,7 @@ from mgis import __version__
 from mgis.cli.errors import CliError, describe
 
 # Command name -> module under mgis.cli; the order is the order in --help.
-COMMANDS = ("gui", "demo", "info")
+COMMANDS = ("gui", "demo", "info", "link", "analyze", "export")
 
 __all__ = ["COMMANDS", "CliError", "main"]
 

@@ -11,7 +11,10 @@ import importlib
 from typing import Any
 
 # Modules under mgis.cli.analyses, in the order --help lists them.
-ANALYSES: tuple[str, ...] = ()
+ANALYSES: tuple[str, ...] = (
+    "select", "join", "buffer", "coverage", "indicators",
+    "distance", "service_area", "standards", "costs",
+)  # fmt: skip
 
 
 def add_parser(sub: Any) -> None:

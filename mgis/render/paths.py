@@ -11,6 +11,7 @@ measured at ~0.1 s for 1.5 million vertices, against ~8 s for ``lineTo`` calls.
 from __future__ import annotations
 
 import ctypes
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,8 @@ import shiboken6
 from numpy.typing import NDArray
 from PySide6.QtCore import QByteArray, QDataStream
 from PySide6.QtGui import QPainterPath, QPolygonF
+
+from mgis.render.index import spatial_order
 
 _MOVE_TO, _LINE_TO = 0, 1
 _ELEMENT = np.dtype([("type", ">i4"), ("x", ">f8"), ("y", ">f8")])
@@ -40,6 +43,13 @@ class GeometryArrays:
         ``(R,)`` row position in the frame of each ring, part or point.
     bounds : numpy.ndarray
         ``(R, 4)`` ``xmin, ymin, xmax, ymax`` of each ring, part or point.
+    heads : numpy.ndarray of bool or None
+        ``(R,)`` True where a ring starts a polygon (its exterior); the holes
+        that follow belong to it. None means every part is a head.
+
+    Rings, parts and points are stored in Z-order of their polygon or part
+    centres (see :func:`~mgis.render.index.spatial_order`), not in frame
+    order: ``feature`` maps them back to frame rows.
     """
 
     family: str
@@ -47,6 +57,7 @@ class GeometryArrays:
     offsets: NDArray[np.int64]
     feature: NDArray[np.int64]
     bounds: NDArray[np.float64]
+    heads: NDArray[np.bool_] | None = None
 
     @property
     def n_parts(self) -> int:
@@ -78,18 +89,27 @@ def prepare_geometries(geoms: NDArray[np.object_], family: str) -> GeometryArray
     if family == "polygon":
         rings, ring_part = shapely.get_rings(parts, return_index=True)
         feature = part_feature[ring_part]
+        group = np.asarray(ring_part, dtype=np.int64)
     else:
         rings, feature = parts, part_feature
+        group = np.arange(len(parts), dtype=np.int64)
     counts = shapely.get_num_coordinates(rings).astype(np.int64)
-    coords = np.ascontiguousarray(shapely.get_coordinates(rings), dtype=np.float64)
+    coords = np.ascontiguousarray(shapely.get_coordinates(rings), dtype=np.float64).reshape(-1, 2)
     offsets = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
+    bounds = _part_bounds(coords, offsets)
+    order = spatial_order(bounds, group)
+    if len(order) and not (order[1:] > order[:-1]).all():
+        coords, offsets = take_parts(coords, offsets, order)
+        bounds, feature, group = bounds[order], np.asarray(feature)[order], group[order]
+    heads = np.r_[True, group[1:] != group[:-1]] if len(group) else np.zeros(0, dtype=bool)
     return GeometryArrays(
         family=family,
-        coords=coords.reshape(-1, 2),
+        coords=coords,
         offsets=offsets,
         feature=np.asarray(feature, dtype=np.int64),
-        bounds=_part_bounds(coords, offsets),
+        bounds=bounds,
+        heads=np.asarray(heads, dtype=bool),
     )
 
 
@@ -239,9 +259,53 @@ def chunked_paths(
     """Split parts into runs of ``chunk`` parts and build one path for each run."""
     n_parts = len(offsets) - 1
     chunk = max(int(chunk), 1)
-    return [
-        build_path(px, offsets[i : min(i + chunk, n_parts) + 1]) for i in range(0, n_parts, chunk)
-    ]
+    cuts = np.r_[np.arange(0, n_parts, chunk), n_parts].astype(np.int64)
+    return build_paths(px, offsets, cuts)
+
+
+def build_paths(
+    px: NDArray[np.float64], offsets: NDArray[np.int64], cuts: NDArray[np.int64]
+) -> list[QPainterPath]:
+    """Build one compound path per run of parts ``cuts[i]:cuts[i + 1]``, all in one pass.
+
+    The ``QDataStream`` records of every vertex are made by one numpy
+    assignment; each path then costs one byte copy and one Qt call.
+
+    Parameters
+    ----------
+    px : numpy.ndarray
+        ``(K, 2)`` device coordinates.
+    offsets : numpy.ndarray
+        ``(P + 1,)`` part starts in ``px``, ``offsets[0] == 0``.
+    cuts : numpy.ndarray of int
+        Increasing part indices from 0 to ``P``.
+
+    Returns
+    -------
+    list of QPainterPath
+        Odd-even filled compound paths, empty runs skipped.
+    """
+    n = int(offsets[-1]) if len(offsets) else 0
+    if n == 0 or len(cuts) < 2:
+        return []
+    rec = np.empty(n, dtype=_ELEMENT)
+    rec["type"] = _LINE_TO
+    rec["type"][offsets[:-1][offsets[:-1] < n]] = _MOVE_TO
+    rec["x"] = px[:n, 0]
+    rec["y"] = px[:n, 1]
+    raw = rec.view(np.uint8).reshape(n, _ELEMENT.itemsize)
+    tail = np.array([0, 0], dtype=">i4").tobytes()  # cStart, fill rule (odd-even)
+    paths = []
+    bounds = offsets[cuts].tolist()
+    for a, b in itertools.pairwise(bounds):
+        if b <= a:
+            continue
+        head = np.array([b - a], dtype=">i4").tobytes()
+        stream = QDataStream(QByteArray(head + raw[a:b].tobytes() + tail))
+        path = QPainterPath()
+        stream >> path
+        paths.append(path)
+    return paths
 
 
 def polygon_from_array(xy: NDArray[np.float64]) -> QPolygonF:

@@ -3,42 +3,41 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 
 from mgis.layers import Style, VectorLayer
 from mgis.layers.style import class_indices
+from mgis.render.draw import (
+    AA_VERTEX_LIMIT,
+    FILL_AA_LIMIT,
+    Cancel,
+    DrawJob,
+    antialias_for,
+    draw_points,
+    draw_prepared,
+)
+from mgis.render.index import PartIndex
 from mgis.render.labels import draw_labels
-from mgis.render.paths import (
-    GeometryArrays,
-    chunked_paths,
-    marker_arrays,
-    marker_template,
-    polygon_from_array,
-    prepare_geometries,
-    select_parts,
-    take_parts,
-    thin_to_pixels,
-)
-from mgis.render.symbols import (
-    Symbol,
-    make_pen,
-    mm_to_px,
-    parse_color,
-    style_symbols,
-    symbol_runs,
-)
+from mgis.render.paths import GeometryArrays, prepare_geometries, take_parts
+from mgis.render.prepared import PathCache, PreparedPaths, build_extent, prepare_paths
+from mgis.render.symbols import parse_color, style_symbols
 from mgis.render.view import MapView
 
-Cancel = Callable[[], bool]
-
-AA_VERTEX_LIMIT = 250_000
-"""Above this many vertices in view, screen renders skip antialiasing (4x faster fills)."""
+__all__ = [
+    "AA_VERTEX_LIMIT",
+    "FILL_AA_LIMIT",
+    "Cancel",
+    "MapRenderer",
+    "RenderStats",
+    "ensure_gui_app",
+    "new_image",
+    "style_key",
+]
 
 
 @dataclass
@@ -87,38 +86,62 @@ def style_key(style: Style) -> str:
 class MapRenderer:
     """Draws vector layers onto any QPaintDevice, fast enough for 300 000 parcels.
 
+    Per frame, a layer costs in proportion to what is in view: a spatial
+    index picks the parts that reach the view, :func:`~mgis.render.lod.thin_parts`
+    reduces them to the pixel grid (sub-pixel parts become dots), and the rest
+    goes to Qt as small compound paths of neighbouring parts (the arrays are
+    in Z-order). On screen, fills under an outline are not antialiased (the
+    outline hides their edges; an antialiased fill costs 5 to 10 times more).
+
     Parameters
     ----------
     chunk_size : int
-        Rings, parts or markers per compound path handed to Qt.
+        Rings, parts or markers per compound path handed to Qt; small paths of
+        neighbouring parts rasterise fastest (measured best at 32 to 128).
     label_limit : int
         Labels are drawn only when fewer features than this are in view.
     antialias : bool or None
-        Force antialiasing on or off; None decides per layer: on when the
-        layer has fewer than :data:`AA_VERTEX_LIMIT` vertices in view or dpi > 150.
+        Force antialiasing on or off; None decides per layer (see :meth:`antialias_for`).
+
+    Attributes
+    ----------
+    path_cache : PathCache
+        Qt paths of the last two scales of every polygon and line layer.
     """
 
     def __init__(
-        self, *, chunk_size: int = 20_000, label_limit: int = 2_000, antialias: bool | None = None
+        self, *, chunk_size: int = 64, label_limit: int = 2_000, antialias: bool | None = None
     ) -> None:
         self.chunk_size = chunk_size
         self.label_limit = label_limit
         self.antialias = antialias
-        self._arrays: dict[int, tuple[object, str, GeometryArrays]] = {}
+        self._arrays: dict[int, tuple[object, GeometryArrays, PartIndex]] = {}
         self._classes: dict[int, tuple[object, str, NDArray[np.int64]]] = {}
+        self.path_cache = PathCache(per_layer=2)
 
     # -- caches ---------------------------------------------------------------------------
 
-    def arrays(self, layer: VectorLayer) -> GeometryArrays:
-        """Return the layer's coordinate arrays, extracted once per frame object."""
+    def _prepared(self, layer: VectorLayer) -> tuple[GeometryArrays, PartIndex]:
+        """Coordinates and spatial index of a layer, built once per frame object."""
         hit = self._arrays.get(id(layer))
-        family = layer.family
-        if hit is not None and hit[0] is layer.frame and hit[1] == family:
-            return hit[2]
+        if hit is not None and hit[0] is layer.frame:
+            return hit[1], hit[2]
         geoms = np.asarray(layer.frame.geometry.to_numpy(), dtype=object)
-        arrays = prepare_geometries(geoms, family)
-        self._arrays[id(layer)] = (layer.frame, family, arrays)
-        return arrays
+        arrays = prepare_geometries(geoms, layer.family)
+        index = PartIndex(arrays.bounds)
+        self._arrays[id(layer)] = (layer.frame, arrays, index)
+        return arrays, index
+
+    def arrays(self, layer: VectorLayer) -> GeometryArrays:
+        """Return the layer's coordinate arrays (in Z-order), extracted once per frame object.
+
+        Call :meth:`invalidate` after editing the frame in place.
+        """
+        return self._prepared(layer)[0]
+
+    def index(self, layer: VectorLayer) -> PartIndex:
+        """Return the spatial index over the parts of :meth:`arrays`."""
+        return self._prepared(layer)[1]
 
     def part_symbols(self, layer: VectorLayer, arrays: GeometryArrays) -> NDArray[np.int64] | None:
         """Return the symbol of every ring, part or point (None for a single-symbol style).
@@ -144,9 +167,11 @@ class MapRenderer:
         if layer is None:
             self._arrays.clear()
             self._classes.clear()
+            self.path_cache.invalidate()
         else:
             self._arrays.pop(id(layer), None)
             self._classes.pop(id(layer), None)
+            self.path_cache.invalidate(id(layer))
 
     # -- drawing ------------------------------------------------------------------------
 
@@ -161,6 +186,9 @@ class MapRenderer:
     ) -> RenderStats:
         """Draw the visible ``layers`` bottom to top.
 
+        Layers hidden, fully transparent or outside their scale range
+        (:meth:`VectorLayer.visible_at_scale`) are skipped.
+
         Parameters
         ----------
         painter : QPainter
@@ -172,7 +200,7 @@ class MapRenderer:
         dpi : float
             Device resolution: converts millimetre widths and sizes to pixels.
         cancel : callable, optional
-            Polled between layers and chunks; returning True stops the render.
+            Polled between layers and paths; returning True stops the render.
 
         Returns
         -------
@@ -181,11 +209,14 @@ class MapRenderer:
         """
         t0 = time.perf_counter()
         stats = RenderStats()
+        denominator = view.scale_denominator(dpi)
         for layer in layers:
             if cancel is not None and cancel():
                 stats.cancelled = True
                 break
             if not layer.visible or layer.opacity <= 0:
+                continue
+            if not layer.visible_at_scale(denominator):
                 continue
             if layer.opacity >= 1:
                 stats.add(self.render_layer(painter, layer, view, dpi=dpi, cancel=cancel))
@@ -214,134 +245,100 @@ class MapRenderer:
     ) -> RenderStats:
         """Draw one layer at full opacity, whatever its ``visible`` flag (the caller decides).
 
-        Features are drawn per style class: one compound path per class and
-        chunk, fills of all classes before the outlines. Parameters are those
-        of :meth:`render`.
+        Only the parts the spatial index finds in view are touched, and the
+        Qt paths of the last scales are reused (shifted) for pans and restyles.
+        Features are drawn per style class, fills of all classes before the
+        outlines. Parameters are those of :meth:`render`.
         """
+        t0 = time.perf_counter()
         stats = RenderStats(layers=1)
-        arrays = self.arrays(layer)
+        arrays, index = self._prepared(layer)
         if arrays.n_parts == 0:
             return stats
-        xmin, ymin, xmax, ymax = view.extent
-        b = arrays.bounds
-        # cached per-part bounds against the view: ~2 ms for 300k parts, no index to build
-        mask = (b[:, 0] <= xmax) & (b[:, 2] >= xmin) & (b[:, 1] <= ymax) & (b[:, 3] >= ymin)
-        if not mask.any():
-            return stats
-        coords, offsets = select_parts(arrays, mask)
-        px = view.world_to_pixel(coords)
         style = layer.style
-        symbols = style_symbols(style)
-        part_symbols = self.part_symbols(layer, arrays)
-        keys = part_symbols[mask] if part_symbols is not None else None
-        job = _Job(painter, style, symbols, dpi, stats, cancel)
+        job = DrawJob(
+            painter, style, style_symbols(style), dpi, cancel, self.chunk_size, self.antialias
+        )
         painter.save()
         try:
             if arrays.family == "point":
-                self._draw_points(job, px, keys)
+                picked = index.query(view.extent)
+                if picked is None or len(picked):
+                    coords = arrays.coords if picked is None else arrays.coords[picked]
+                    keys = self._keys(layer, arrays, picked)
+                    stats.features += len(coords)
+                    stats.vertices += draw_points(job, view.world_to_pixel(coords), keys)
             else:
-                self._draw_paths(job, px, offsets, keys, arrays.family)
+                prepared = self.prepared_paths(layer, view)
+                dx, dy = prepared.offset(view)
+                painter.translate(dx, dy)
+                draw_prepared(job, prepared, arrays.family, view)
+                painter.translate(-dx, -dy)
+                stats.features += prepared.parts + len(prepared.dots)
+                stats.vertices += prepared.vertices + len(prepared.dots)
+            stats.cancelled = job.cancelled
             if style.label_field and not stats.cancelled:
-                rows = np.unique(arrays.feature[mask])
+                picked = index.query(view.extent)
+                rows = np.unique(arrays.feature if picked is None else arrays.feature[picked])
                 if len(rows) <= self.label_limit:
                     stats.labels = draw_labels(painter, layer, rows, view, dpi)
         finally:
             painter.restore()
+        stats.seconds = time.perf_counter() - t0
         return stats
 
-    def _antialias(self, vertices: int, dpi: float) -> bool:
-        """Decide antialiasing for a layer of ``vertices`` vertices in view."""
-        if self.antialias is not None:
-            return self.antialias
-        return vertices < AA_VERTEX_LIMIT or dpi > 150
+    def _keys(
+        self, layer: VectorLayer, arrays: GeometryArrays, picked: NDArray[np.int64] | None
+    ) -> NDArray[np.int64] | None:
+        """Symbols of the picked parts (None for a single-symbol style)."""
+        symbols = self.part_symbols(layer, arrays)
+        if symbols is None or picked is None:
+            return symbols
+        return symbols[picked]
 
-    def _draw_paths(
-        self,
-        job: _Job,
-        px: NDArray[np.float64],
-        offsets: NDArray[np.int64],
-        keys: NDArray[np.int64] | None,
-        family: str,
-    ) -> None:
-        """Draw polygons (fill pass, then outline pass) or lines as compound paths per symbol."""
-        painter, stats = job.painter, job.stats
-        px, offsets, tiny = thin_to_pixels(px, offsets, tolerance=0.5)
-        counts = np.diff(offsets)
-        big = ~tiny & (counts >= (3 if family == "polygon" else 2))
-        dots = px[offsets[:-1][tiny]]
-        dot_keys = keys[tiny] if keys is not None else None
-        if keys is None:
-            px, offsets = _subset(px, offsets, big)
-            runs = [(0, len(offsets) - 1, len(job.symbols) - 1)]
-        else:
-            order, runs = symbol_runs(keys[big])
-            px, offsets = take_parts(px, offsets, np.flatnonzero(big)[order])
-        stats.features += len(offsets) - 1 + len(dots)
-        stats.vertices += len(px) + len(dots)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias(len(px), job.dpi))
-        paths = [
-            (job.symbols[sym], chunked_paths(px, offsets[a : b + 1], self.chunk_size))
-            for a, b, sym in runs
-        ]
-        if family == "polygon":
-            painter.setPen(Qt.PenStyle.NoPen)
-            for symbol, chunks in paths:
-                if symbol.fill.alpha() > 0:
-                    painter.setBrush(symbol.fill)
-                    if not job.draw(chunks):
-                        return
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        if job.style.stroke_width > 0:
-            for symbol, chunks in paths:
-                if symbol.stroke.alpha() > 0:
-                    painter.setPen(make_pen(symbol.stroke, job.style, job.dpi, family))
-                    if not job.draw(chunks):
-                        return
-        if len(dots):
-            self._draw_dots(job, dots, dot_keys)
+    def prepared_paths(self, layer: VectorLayer, view: MapView) -> PreparedPaths:
+        """Return the Qt paths of a polygon or line layer that can draw ``view``.
 
-    def _draw_dots(
-        self, job: _Job, dots: NDArray[np.float64], keys: NDArray[np.int64] | None
-    ) -> None:
-        """Draw parts smaller than a pixel as single points, one call per symbol."""
-        if keys is None:
-            order, runs = np.arange(len(dots)), [(0, len(dots), len(job.symbols) - 1)]
+        Reused from the path cache when a previous build at the same resolution
+        covers the view; otherwise built for the view plus a margin (or for the
+        whole layer when it is all in view) and cached.
+        """
+        arrays, index = self._prepared(layer)
+        source = self.part_symbols(layer, arrays)
+        hit = self.path_cache.find(id(layer), layer.frame, view, source)
+        if hit is not None:
+            return hit
+        covered = None
+        picked = index.query(view.extent)
+        if picked is not None:
+            covered = build_extent(view)
+            picked = index.query(covered)
+        if picked is None:
+            coords, offsets, heads = arrays.coords, arrays.offsets, arrays.heads
+            bounds = arrays.bounds
         else:
-            order, runs = symbol_runs(keys)
-        dots = dots[order]
-        for a, b, sym in runs:
-            symbol = job.symbols[sym]
-            pen = QPen(symbol.stroke if symbol.stroke.alpha() > 0 else symbol.fill)
-            pen.setWidthF(max(1.0, mm_to_px(job.style.stroke_width, job.dpi)))
-            pen.setCosmetic(True)
-            job.painter.setPen(pen)
-            job.painter.drawPoints(polygon_from_array(dots[a:b]))
+            coords, offsets = take_parts(arrays.coords, arrays.offsets, picked)
+            heads = arrays.heads[picked] if arrays.heads is not None else None
+            bounds = arrays.bounds[picked]
+        prepared = prepare_paths(
+            view,
+            view.world_to_pixel(coords),
+            offsets,
+            heads=heads,
+            keys=self._keys(layer, arrays, picked),
+            key_source=source,
+            base_symbol=len(style_symbols(layer.style)) - 1,
+            closed=arrays.family == "polygon",
+            chunk=self.chunk_size,
+            bounds_px=view.world_to_pixel(bounds.reshape(-1, 2)).reshape(-1, 4),
+        )
+        prepared.covered = covered
+        self.path_cache.put(id(layer), layer.frame, prepared)
+        return prepared
 
-    def _draw_points(
-        self, job: _Job, px: NDArray[np.float64], keys: NDArray[np.int64] | None
-    ) -> None:
-        """Draw a marker at every point, as compound paths of marker outlines per symbol."""
-        painter, style = job.painter, job.style
-        size = max(mm_to_px(style.marker_size, job.dpi), 1.0)
-        template = marker_template(style.marker, size)
-        if keys is None:
-            runs = [(0, len(px), len(job.symbols) - 1)]
-        else:
-            order, runs = symbol_runs(keys)
-            px = px[order]
-        mx, moffsets = marker_arrays(px, template)
-        job.stats.features += len(px)
-        job.stats.vertices += len(mx)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias(len(mx), job.dpi))
-        for a, b, sym in runs:
-            symbol = job.symbols[sym]
-            painter.setBrush(symbol.fill if symbol.fill.alpha() > 0 else Qt.BrushStyle.NoBrush)
-            if symbol.stroke.alpha() > 0 and style.stroke_width > 0:
-                painter.setPen(make_pen(symbol.stroke, style, job.dpi, "point"))
-            else:
-                painter.setPen(Qt.PenStyle.NoPen)
-            if not job.draw(chunked_paths(mx, moffsets[a : b + 1], self.chunk_size)):
-                return
+    def antialias_for(self, vertices: int, dpi: float, *, fill: bool, outlined: bool) -> bool:
+        """Decide antialiasing of one pass; see :func:`mgis.render.draw.antialias_for`."""
+        return antialias_for(vertices, dpi, fill=fill, outlined=outlined, force=self.antialias)
 
     # -- whole pictures -------------------------------------------------------------------
 
@@ -356,36 +353,6 @@ class MapRenderer:
         finally:
             painter.end()
         return image, stats
-
-
-@dataclass
-class _Job:
-    """What the drawing helpers of one layer share."""
-
-    painter: QPainter
-    style: Style
-    symbols: list[Symbol]
-    dpi: float
-    stats: RenderStats
-    cancel: Cancel | None
-
-    def draw(self, paths: Sequence[QPainterPath]) -> bool:
-        """Draw ``paths`` with the current pen and brush; False when cancelled."""
-        for path in paths:
-            if self.cancel is not None and self.cancel():
-                self.stats.cancelled = True
-                return False
-            self.painter.drawPath(path)
-        return True
-
-
-def _subset(
-    px: NDArray[np.float64], offsets: NDArray[np.int64], keep: NDArray[np.bool_]
-) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """Vertices and offsets of the parts flagged in ``keep``."""
-    if keep.all():
-        return px, offsets
-    return take_parts(px, offsets, np.flatnonzero(keep))
 
 
 def new_image(width: int, height: int, background: str | None = None) -> QImage:
