@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import sys
 import tempfile
 from collections.abc import Callable
@@ -73,7 +74,19 @@ def _qgis(path: Path, driver: str, suffix: str, runs: int) -> float | None:
     return run_qgis(script, runs)
 
 
-def bench(size: int, runs: int, results: list[Result]) -> None:
+def _paired(
+    first: Callable[[], object], second: Callable[[], object], runs: int
+) -> tuple[float, float]:
+    """Medians of ``runs`` alternating calls, so both see the same load on a shared machine."""
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(runs):
+        a.append(median_time(first, 1))
+        b.append(median_time(second, 1))
+    return statistics.median(a), statistics.median(b)
+
+
+def bench(size: int, runs: int, formats: list[str], results: list[Result]) -> None:
     import pyogrio
 
     from mgis.io.export import ExportOptions, export_layer
@@ -87,21 +100,25 @@ def bench(size: int, runs: int, results: list[Result]) -> None:
         ("geojson", "GeoJSON", ".geojson", "GeoJSON RFC 7946"),
     ]
     for fmt, driver, suffix, label in cases:
+        if fmt not in formats:
+            continue
         raw_dir = work / f"raw_{fmt}"
 
         def raw(d: str = driver, s: str = suffix, folder: Path = raw_dir) -> None:
             pyogrio.write_dataframe(frame, _fresh(folder) / f"parcels{s}", driver=d)
 
-        raw_s = median_time(raw, runs)
-        emit(Result("export", f"raw pyogrio {label}", n, raw_s, None), results)
         ours_dir = work / f"ours_{fmt}"
-        ours: Callable[[], object] = lambda f=fmt, s=suffix, folder=ours_dir: export_layer(  # noqa: E731
-            frame,  # type: ignore[arg-type]
-            _fresh(folder) / f"parcels{s}",
-            f,
-            options=ExportOptions(overwrite=True),
-        )
-        ours_s = median_time(ours, runs)
+
+        def ours(f: str = fmt, s: str = suffix, folder: Path = ours_dir) -> None:
+            export_layer(
+                frame,  # type: ignore[arg-type]
+                _fresh(folder) / f"parcels{s}",
+                f,
+                options=ExportOptions(overwrite=True),
+            )
+
+        raw_s, ours_s = _paired(raw, ours, runs)
+        emit(Result("export", f"raw pyogrio {driver}", n, raw_s, None), results)
         peer = _qgis(path, driver, suffix, runs) if fmt in ("shp", "geojson") else None
         emit(
             Result(
@@ -117,6 +134,8 @@ def bench(size: int, runs: int, results: list[Result]) -> None:
             ),
             results,
         )
+    if "dxf" not in formats:
+        return
     dxf_dir = work / "ours_dxf"
     options = ExportOptions(label_field="numer", dxf_layer_field="wlasnosc", overwrite=True)
     dxf_s = median_time(
@@ -127,16 +146,19 @@ def bench(size: int, runs: int, results: list[Result]) -> None:
         Result("export", "export_layer DXF (labels, layers)", n, dxf_s, 15.0, peak_rss_mb()),
         results,
     )
-    shutil.rmtree(work, ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", type=int, default=300_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--formats", default="gpkg,shp,geojson,dxf")
     args = parser.parse_args()
     results: list[Result] = []
-    bench(args.size, args.runs, results)
+    try:
+        bench(args.size, args.runs, args.formats.split(","), results)
+    finally:
+        shutil.rmtree(CACHE / "export", ignore_errors=True)
     print_table(results)
 
 

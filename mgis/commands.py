@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from mgis.layers import Style, VectorLayer
 from mgis.project import Project
+
+if TYPE_CHECKING:
+    from mgis.layers.link_store import RegisterLink
 
 
 class Command(Protocol):
@@ -235,3 +238,35 @@ class SetLayerProperties:
                 layer.min_scale,
                 layer.max_scale,
             ) = self._before
+
+
+# -- register links ----------------------------------------------------------------
+
+
+@dataclass
+class SetRegisterLink:
+    """Store a register link in the project, in place of ``old`` when it is there."""
+
+    link: RegisterLink
+    old: RegisterLink | None = None
+    label: str = "Link register"
+    _index: int | None = None
+
+    def do(self, project: Project) -> None:
+        """Replace ``old`` by ``link`` (or append ``link``), remembering where."""
+        links = project.links
+        at = next((i for i, x in enumerate(links) if x is self.old), None)
+        if at is None:
+            links.append(self.link)
+        else:
+            links[at] = self.link
+        self._index = at
+
+    def undo(self, project: Project) -> None:
+        """Take ``link`` out again and put ``old`` back."""
+        links = project.links
+        at = next(i for i, x in enumerate(links) if x is self.link)
+        if self._index is None or self.old is None:
+            links.pop(at)
+        else:
+            links[at] = self.old

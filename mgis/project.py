@@ -242,7 +242,7 @@ def _table_name(name: str, taken: set[str]) -> str:
 
 def _relative_source(source: str | None, project_dir: Path) -> str | None:
     """Return ``source`` relative to the project folder when it lies on the same drive."""
-    if not source:
+    if not source or source.startswith("postgis:"):  # a database table, not a file
         return source
     try:
         return Path(os.path.relpath(Path(source).resolve(), project_dir)).as_posix()
@@ -338,6 +338,11 @@ def _load_layer(entry: dict[str, Any], project_path: Path, crs: str) -> VectorLa
         from mgis.io.gpkg import read_gpkg_table
 
         frame = read_gpkg_table(project_path, str(entry["table"]))
+    elif str(entry.get("source") or "").startswith("postgis:"):
+        from mgis.io.crs import reproject
+        from mgis.io.postgis import read_source
+
+        frame = reproject(read_source(str(entry["source"]))[0], crs)
     else:
         from mgis.io import read_layer
         from mgis.io.crs import reproject

@@ -101,7 +101,18 @@ class SelectionSummary:
 
 def _as_indices(values: npt.ArrayLike) -> Indices:
     """Return ``values`` as sorted unique int64 indices."""
-    return np.unique(np.asarray(values, dtype=np.int64).ravel())
+    arr = np.sort(np.asarray(values, dtype=np.int64).ravel())
+    if len(arr) > 1:
+        arr = arr[np.r_[True, arr[1:] != arr[:-1]]]
+    return arr
+
+
+def _rows_mask(n: int, *groups: npt.NDArray[np.intp]) -> Indices:
+    """Return the sorted unique rows among ``groups`` of row numbers below ``n``."""
+    mask = np.zeros(n, dtype=bool)
+    for rows in groups:
+        mask[rows] = True
+    return np.flatnonzero(mask).astype(np.int64)
 
 
 def combine_selection(current: npt.ArrayLike | None, new: npt.ArrayLike, mode: Mode) -> Indices:
@@ -205,7 +216,7 @@ def locate(
         hits = layer.sindex.query(geoms, predicate=tree_predicate, distance=distance)
     else:
         hits = layer.sindex.query(geoms, predicate=tree_predicate)
-    return _as_indices(hits[1])
+    return _rows_mask(len(layer), hits[1])
 
 
 def _intersecting(layer: gpd.GeoDataFrame, geoms: npt.NDArray[np.object_]) -> Indices:
@@ -221,8 +232,8 @@ def _intersecting(layer: gpd.GeoDataFrame, geoms: npt.NDArray[np.object_]) -> In
     layer_geoms = np.asarray(layer.geometry.array, dtype=object)
     coords, which = shapely.get_coordinates(layer_geoms, return_index=True)
     first = np.full(len(layer_geoms), -1, dtype=np.int64)
-    owners, positions = np.unique(which, return_index=True)
-    first[owners] = positions
+    starts = np.flatnonzero(np.r_[True, which[1:] != which[:-1]]) if len(which) else which
+    first[which[starts]] = starts
     shapely.prepare(geoms)
     start = first[rows]
     inside = np.zeros(len(rows), dtype=bool)
@@ -232,7 +243,7 @@ def _intersecting(layer: gpd.GeoDataFrame, geoms: npt.NDArray[np.object_]) -> In
     )
     rest = ~inside
     exact = shapely.intersects(geoms[query[rest]], layer_geoms[rows[rest]])
-    return _as_indices(np.concatenate([rows[inside], rows[rest][exact]]))
+    return _rows_mask(len(layer), rows[inside], rows[rest][exact])
 
 
 def select_by_location(

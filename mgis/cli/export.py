@@ -43,8 +43,8 @@ def add_parser(sub: Any) -> None:
         "--encoding",
         type=str.lower,
         choices=["utf-8", "cp1250"],
-        default="utf-8",
-        help="text encoding of Shapefile and DXF (utf-8)",
+        default=None,
+        help="text encoding of Shapefile (default utf-8) and DXF (default cp1250)",
     )
     cmd.add_argument("--where", help="export only features matching, e.g. \"wlasnosc = 'Gmina'\"")
     cmd.add_argument("--fields", help="fields to write, in this order: a,b,c")
@@ -66,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format or _SUFFIXES.get(args.out.suffix.lower())
     if fmt is None:
         raise CliError(f"give --format ({'|'.join(FORMATS)}) or end --out in a known suffix")
+    if args.out.resolve() == args.source.resolve():
+        raise CliError(f"--out {args.out} is the file being exported from; choose another name")
     frame, name = _load(args.source, args.layer)
     selected: Any = None
     if args.where:

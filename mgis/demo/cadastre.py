@@ -10,6 +10,7 @@ import shapely
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
+from mgis.demo.coverage import node_coverage
 from mgis.demo.parcels import Blocks, Cells
 from mgis.demo.streets import FloatArray, GeomArray, IntArray
 
@@ -51,18 +52,40 @@ class ParcelData:
 def merge_parcels(
     cells: Cells, roads: GeomArray, road_face: IntArray, blocks: Blocks
 ) -> ParcelData:
-    """Concatenate block parcels and road parcels (no attributes yet)."""
+    """Concatenate block parcels and road parcels and node them into a coverage.
+
+    Parameters
+    ----------
+    cells : Cells
+        Parcels cut out of the blocks.
+    roads : numpy.ndarray
+        Road parcels.
+    road_face : numpy.ndarray
+        Face index of each road parcel.
+    blocks : Blocks
+        The blocks (for the relative distance of the road parcels).
+
+    Returns
+    -------
+    ParcelData
+        All parcels, edge-matched with coordinates on a 1 mm grid (see
+        :func:`mgis.demo.coverage.node_coverage`); no attributes yet.
+    """
     n_roads = roads.size
-    return ParcelData(
-        geometry=np.concatenate([cells.geometry, roads]),
-        category=np.concatenate([cells.category, np.full(n_roads, "dr")]).astype("<U2"),
-        block=np.concatenate([cells.block, road_face]),
-        rho=np.concatenate([cells.rho, blocks.rho[road_face]]),
-        attrs=pd.DataFrame(
-            {"_row": np.concatenate([cells.row, np.full(n_roads, -1)]),
-             "_col": np.concatenate([cells.col, np.zeros(n_roads, np.int64)])}
-        ),
+    geometry = node_coverage(np.concatenate([cells.geometry, roads]))
+    keep = ~shapely.is_missing(geometry)
+    keep[keep] = ~shapely.is_empty(geometry[keep])
+    attrs = pd.DataFrame(
+        {"_row": np.concatenate([cells.row, np.full(n_roads, -1)])[keep],
+         "_col": np.concatenate([cells.col, np.zeros(n_roads, np.int64)])[keep]}
     )  # fmt: skip
+    return ParcelData(
+        geometry=geometry[keep],
+        category=np.concatenate([cells.category, np.full(n_roads, "dr")]).astype("<U2")[keep],
+        block=np.concatenate([cells.block, road_face])[keep],
+        rho=np.concatenate([cells.rho, blocks.rho[road_face]])[keep],
+        attrs=attrs,
+    )
 
 
 def _morton(ix: IntArray, iy: IntArray) -> IntArray:

@@ -27,6 +27,7 @@ class Blocks:
 
     face: GeomArray
     block: GeomArray
+    rim: GeomArray  # face minus block: the road parcels (before splitting into parts)
     category: NDArray[np.str_]
     rho: FloatArray
     touches_g: NDArray[np.bool_]
@@ -132,16 +133,22 @@ def make_blocks(
         if klasa == "G":
             touches_g[hit] = True
     block = shapely.buffer(faces, -half, join_style="mitre", mitre_limit=3.0)
+    # rim before clipping: (face - block) & boundary has no hair-thin sliver along the
+    # boundary, unlike (face & boundary) - (block & boundary)
+    rim = shapely.difference(faces, block)
     inside = shapely.contains(boundary, faces)
     face_c = faces.copy()
     face_c[~inside] = shapely.intersection(faces[~inside], boundary)
     block[~inside] = shapely.intersection(block[~inside], boundary)
+    rim[~inside] = shapely.intersection(rim[~inside], boundary)
     ok = ~shapely.is_empty(face_c) & (shapely.area(face_c) > 1.0)
-    face_c, block, touches_g = face_c[ok], block[ok], touches_g[ok]
+    face_c, block, rim, touches_g = face_c[ok], block[ok], rim[ok], touches_g[ok]
     cen = shapely.get_coordinates(shapely.centroid(face_c))
     rho = np.hypot(cen[:, 0], cen[:, 1]) / radius
     cat = _categories(cen[:, 0], cen[:, 1], rho, radius=radius, features=features, rng=rng)
-    return Blocks(face=face_c, block=block, category=cat, rho=rho, touches_g=touches_g)
+    return Blocks(
+        face=face_c, block=block, rim=rim, category=cat, rho=rho, touches_g=touches_g
+    )
 
 
 def largest_polygon(geoms: GeomArray) -> GeomArray:
@@ -164,8 +171,7 @@ def largest_polygon(geoms: GeomArray) -> GeomArray:
 
 def road_parcels(blocks: Blocks) -> tuple[GeomArray, IntArray]:
     """Road parcels: the rim of every face outside its block, split into parts."""
-    rims = shapely.difference(blocks.face, blocks.block)
-    parts, idx = shapely.get_parts(rims, return_index=True)
+    parts, idx = shapely.get_parts(blocks.rim, return_index=True)
     keep = (shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 2.0)
     return parts[keep], idx[keep].astype(np.int64)
 

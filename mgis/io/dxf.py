@@ -249,7 +249,9 @@ def _xdata(attributes: pd.DataFrame | None, n: int) -> tuple[list[str], int]:
         dtype = series.dtype
         values = series.tolist()
         if pd.api.types.is_bool_dtype(dtype):
-            cells = [f"{key}1071\n{int(v)}\n" for v in values]
+            cells = [
+                f"{key}1071\n{0 if m else int(v)}\n" for v, m in zip(values, missing, strict=True)
+            ]
         elif pd.api.types.is_integer_dtype(dtype):
             cells = [
                 f"{key}1071\n{v}\n" if abs(v) <= _INT32 else f"{key}1040\n{float(v)!r}\n"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,10 @@ class RegisterLink:
         Its identifier field.
     unit_codes : tuple of str
         Unit codes used for short forms.
+    corrections : tuple of (str, str, str)
+        Fixes chosen by the user: ``(investment id, item as written, parcel id
+        to use instead)``; applied by :meth:`corrected` before linking, never
+        to the saved copy (which stays equal to the spreadsheet).
     """
 
     source: str
@@ -70,6 +75,7 @@ class RegisterLink:
     parcels_layer: str | None = None
     id_field: str | None = None
     unit_codes: tuple[str, ...] = ()
+    corrections: tuple[tuple[str, str, str], ...] = ()
 
     @classmethod
     def create(
@@ -116,6 +122,30 @@ class RegisterLink:
         """Return the saved copy of the register."""
         return Register.from_records(self.records, self.columns, self.mapping)
 
+    def corrected(self, register: Register | None = None) -> Register:
+        """Return ``register`` (the saved copy by default) with :attr:`corrections` applied.
+
+        In the parcels cell of the investment, the item written as the wrong
+        text is replaced by the chosen identifier; cells no longer holding
+        that text are left as they are.
+        """
+        register = register if register is not None else self.register()
+        if not self.corrections:
+            return register
+        column = register.mapping.parcels
+        assert column is not None  # a Register always has a parcels column
+        cells = register.frame[column].astype(object).tolist()
+        position = {inv: k for k, inv in enumerate(register.ids)}
+        for inv, wrong, right in self.corrections:
+            k = position.get(inv)
+            if k is not None and isinstance(cells[k], str):
+                pattern = rf"(?<![^\s;,]){re.escape(wrong)}(?![^\s;,])"
+                found = re.search(pattern, cells[k])
+                if found is not None:
+                    cells[k] = cells[k][: found.start()] + right + cells[k][found.end() :]
+        frame = register.frame.assign(**{column: cells})
+        return Register(frame, register.mapping, register.ids, register.warnings)
+
     def context(self) -> ParcelContext:
         """Return the context used for short forms."""
         return ParcelContext(self.unit_codes)
@@ -141,6 +171,7 @@ class RegisterLink:
             "parcels_layer": self.parcels_layer,
             "id_field": self.id_field,
             "unit_codes": list(self.unit_codes),
+            "corrections": [list(c) for c in self.corrections],
         }
 
     @classmethod
@@ -159,6 +190,9 @@ class RegisterLink:
             parcels_layer=data.get("parcels_layer"),
             id_field=data.get("id_field"),
             unit_codes=tuple(str(u) for u in data.get("unit_codes", [])),
+            corrections=tuple(
+                (str(c[0]), str(c[1]), str(c[2])) for c in data.get("corrections", [])
+            ),
         )
 
 

@@ -81,6 +81,9 @@ def prepare_geometries(geoms: NDArray[np.object_], family: str) -> GeometryArray
         Rings for polygons, parts for lines, single points for points.
     """
     geoms = np.asarray(geoms, dtype=object)
+    ragged = _ragged(geoms, family)
+    if ragged is not None:
+        return _arrays_in_z_order(family, *ragged)
     parts, part_feature = shapely.get_parts(geoms, return_index=True)
     types = shapely.get_type_id(parts)
     wanted = {"polygon": [3], "line": [1, 2], "point": [0]}.get(family, [])
@@ -97,6 +100,55 @@ def prepare_geometries(geoms: NDArray[np.object_], family: str) -> GeometryArray
     coords = np.ascontiguousarray(shapely.get_coordinates(rings), dtype=np.float64).reshape(-1, 2)
     offsets = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
+    return _arrays_in_z_order(family, coords, offsets, np.asarray(feature, np.int64), group)
+
+
+def _ragged(
+    geoms: NDArray[np.object_], family: str
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]] | None:
+    """Coordinates, ring offsets, feature and polygon of every ring in one shapely call.
+
+    ``shapely.to_ragged_array`` is about 3x faster than splitting parts and
+    rings; it takes only one geometry family (single and multi mixed), so
+    anything else returns None and goes the general way.
+    """
+    if family not in ("polygon", "line") or len(geoms) == 0:
+        return None
+    try:
+        kind, coords, offs = shapely.to_ragged_array(geoms, include_z=False)
+    except (ValueError, TypeError, NotImplementedError):
+        return None
+    polygonal = kind in (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
+    lineal = kind in (shapely.GeometryType.LINESTRING, shapely.GeometryType.MULTILINESTRING)
+    if not (polygonal if family == "polygon" else lineal):
+        return None
+    offsets = np.asarray(offs[0], dtype=np.int64)
+    # ring -> polygon (or part -> line) -> ... -> feature, innermost level first
+    owner = np.arange(len(offsets) - 1, dtype=np.int64)
+    group = owner
+    for level, o in enumerate(offs[1:]):
+        level_offsets: NDArray[np.int64] = np.asarray(o, dtype=np.int64)
+        counts = level_offsets[1:] - level_offsets[:-1]
+        owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)[owner]
+        if level == 0 and family == "polygon":
+            group = owner
+    coords = np.ascontiguousarray(coords, dtype=np.float64).reshape(-1, 2)
+    # empty rings or parts would make zero-length runs; drop them
+    if (np.diff(offsets) == 0).any():
+        keep = np.diff(offsets) > 0
+        offsets = np.r_[0, np.cumsum(np.diff(offsets)[keep])].astype(np.int64)
+        owner, group = owner[keep], group[keep]
+    return coords, offsets, owner, group
+
+
+def _arrays_in_z_order(
+    family: str,
+    coords: NDArray[np.float64],
+    offsets: NDArray[np.int64],
+    feature: NDArray[np.int64],
+    group: NDArray[np.int64],
+) -> GeometryArrays:
+    """Sort rings or parts into Z-order (keeping each polygon's rings together)."""
     bounds = _part_bounds(coords, offsets)
     order = spatial_order(bounds, group)
     if len(order) and not (order[1:] > order[:-1]).all():
@@ -288,17 +340,49 @@ def build_paths(
     n = int(offsets[-1]) if len(offsets) else 0
     if n == 0 or len(cuts) < 2:
         return []
+    moves = np.zeros(n, dtype=bool)
+    moves[offsets[:-1][offsets[:-1] < n]] = True
+    return paths_from_vertices(px[:n], moves, offsets[cuts])
+
+
+def paths_from_vertices(
+    px: NDArray[np.float64],
+    moves: NDArray[np.bool_],
+    bounds: NDArray[np.int64],
+    *,
+    keep_empty: bool = False,
+) -> list[QPainterPath]:
+    """Build one path per vertex range ``bounds[i]:bounds[i + 1]``, subpaths starting at ``moves``.
+
+    Parameters
+    ----------
+    px : numpy.ndarray
+        ``(K, 2)`` device coordinates.
+    moves : numpy.ndarray of bool
+        ``(K,)`` True where a vertex starts a subpath (``moveTo``), else ``lineTo``.
+    bounds : numpy.ndarray of int
+        Increasing vertex indices from 0 to ``K``.
+    keep_empty : bool
+        Return an empty path for an empty range (keeps paths aligned with
+        another list) instead of skipping it.
+
+    Returns
+    -------
+    list of QPainterPath
+        Odd-even filled compound paths.
+    """
+    n = len(px)
     rec = np.empty(n, dtype=_ELEMENT)
-    rec["type"] = _LINE_TO
-    rec["type"][offsets[:-1][offsets[:-1] < n]] = _MOVE_TO
-    rec["x"] = px[:n, 0]
-    rec["y"] = px[:n, 1]
+    rec["type"] = np.where(moves, _MOVE_TO, _LINE_TO)
+    rec["x"] = px[:, 0]
+    rec["y"] = px[:, 1]
     raw = rec.view(np.uint8).reshape(n, _ELEMENT.itemsize)
     tail = np.array([0, 0], dtype=">i4").tobytes()  # cStart, fill rule (odd-even)
     paths = []
-    bounds = offsets[cuts].tolist()
-    for a, b in itertools.pairwise(bounds):
+    for a, b in itertools.pairwise(np.asarray(bounds).tolist()):
         if b <= a:
+            if keep_empty:
+                paths.append(QPainterPath())
             continue
         head = np.array([b - a], dtype=">i4").tobytes()
         stream = QDataStream(QByteArray(head + raw[a:b].tobytes() + tail))

@@ -16,8 +16,9 @@ import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtGui import QPainterPath
 
+from mgis.render.edges import DEDUP_LIMIT, shared_once
 from mgis.render.lod import chunk_cuts, thin_parts
-from mgis.render.paths import build_paths, take_parts
+from mgis.render.paths import build_paths, paths_from_vertices, take_parts
 from mgis.render.symbols import symbol_runs
 from mgis.render.view import Extent, MapView
 
@@ -42,6 +43,10 @@ class PreparedPaths:
     boxes : list of numpy.ndarray
         Per run, the ``(C, 4)`` pixel bounds ``x0, y0, x1, y1`` of every path,
         so paths off the device are skipped without asking Qt.
+    strokes : list of list of QPainterPath or None
+        Per run, outline paths aligned with the fill paths, where edges shared
+        by two rings appear once (see :mod:`mgis.render.edges`); None = stroke
+        the fill paths.
     dots : numpy.ndarray
         ``(D, 2)`` pixel positions of parts drawn as dots.
     dot_keys : numpy.ndarray or None
@@ -57,6 +62,7 @@ class PreparedPaths:
     keys: object
     runs: list[tuple[int, list[QPainterPath]]]
     boxes: list[NDArray[np.float64]]
+    strokes: list[list[QPainterPath]] | None
     dots: NDArray[np.float64]
     dot_keys: NDArray[np.int64] | None
     vertices: int
@@ -74,15 +80,22 @@ class PreparedPaths:
         c0, c1, c2, c3 = self.covered
         return x0 >= c0 and y0 >= c1 and x1 <= c2 and y1 <= c3
 
-    def visible(self, view: MapView, margin: float = 2.0) -> list[list[QPainterPath]]:
-        """Return, per run, the paths that reach ``view`` (a few pixels of margin for pens)."""
+    def visible(
+        self, view: MapView, margin: float = 2.0
+    ) -> list[tuple[list[QPainterPath], list[QPainterPath]]]:
+        """Return, per run, the fill and outline paths that reach ``view`` (pens get a margin)."""
         dx, dy = self.offset(view)
         x0, y0 = -dx - margin, -dy - margin
         x1, y1 = view.width - dx + margin, view.height - dy + margin
         out = []
-        for (_, paths), b in zip(self.runs, self.boxes, strict=True):
+        for i, ((_, paths), b) in enumerate(zip(self.runs, self.boxes, strict=True)):
+            strokes = self.strokes[i] if self.strokes is not None else paths
             hit = (b[:, 0] <= x1) & (b[:, 2] >= x0) & (b[:, 1] <= y1) & (b[:, 3] >= y0)
-            out.append(paths if hit.all() else [paths[i] for i in np.flatnonzero(hit)])
+            if hit.all():
+                out.append((paths, strokes))
+            else:
+                picked = np.flatnonzero(hit).tolist()
+                out.append(([paths[j] for j in picked], [strokes[j] for j in picked]))
         return out
 
     def offset(self, view: MapView) -> tuple[float, float]:
@@ -144,18 +157,26 @@ def prepare_paths(
     """
     th = thin_parts(px, offsets, heads, closed=closed, bounds_px=bounds_px)
     px, offsets, kept_heads = th.px, th.offsets, th.heads
+    sorted_keys = None
     if keys is None:
         runs = [(0, len(offsets) - 1, base_symbol)]
     else:
         order, runs = symbol_runs(keys[th.parts])
         px, offsets = take_parts(px, offsets, order)
-        kept_heads = kept_heads[order]
-    built, boxes = [], []
+        kept_heads, sorted_keys = kept_heads[order], keys[th.parts][order]
+    built, boxes, strokes = [], [], []
+    outline = None
+    if closed and 0 < len(px) <= DEDUP_LIMIT:
+        keep, moves = shared_once(px, offsets, sorted_keys)
+        outline = (px[keep], moves[keep], np.r_[0, np.cumsum(keep)])
     for a, b, sym in runs:
         if b <= a:
             continue
         cuts = a + chunk_cuts(kept_heads[a:b], chunk)
         built.append((sym, build_paths(px, offsets, cuts)))
+        if outline is not None:
+            vx, vm, cum = outline
+            strokes.append(paths_from_vertices(vx, vm, cum[offsets[cuts]], keep_empty=True))
         starts = offsets[cuts[:-1]]
         box = np.empty((len(starts), 4))
         box[:, 0:2] = np.minimum.reduceat(px[: offsets[b]], starts, axis=0)
@@ -163,7 +184,16 @@ def prepare_paths(
         boxes.append(box)
     dot_keys = keys[th.dot_parts] if keys is not None else None
     return PreparedPaths(
-        view, None, key_source, built, boxes, th.dots, dot_keys, len(px), len(offsets) - 1
+        view,
+        None,
+        key_source,
+        built,
+        boxes,
+        strokes if outline is not None else None,
+        th.dots,
+        dot_keys,
+        len(px),
+        len(offsets) - 1,
     )
 
 

@@ -49,9 +49,10 @@ class RenderStats:
     layers : int
         Layers drawn.
     features : int
-        Features (rings, parts or points) drawn.
+        Rings, parts or points prepared for the view (paths of polygons and
+        lines cover the view plus a margin, for pans) or drawn as dots.
     vertices : int
-        Vertices handed to Qt after thinning.
+        Vertices in those paths after thinning, plus one per dot.
     labels : int
         Labels drawn.
     seconds : float
@@ -106,7 +107,7 @@ class MapRenderer:
     Attributes
     ----------
     path_cache : PathCache
-        Qt paths of the last two scales of every polygon and line layer.
+        Qt paths of the last three scales of every polygon and line layer.
     """
 
     def __init__(
@@ -117,7 +118,7 @@ class MapRenderer:
         self.antialias = antialias
         self._arrays: dict[int, tuple[object, GeometryArrays, PartIndex]] = {}
         self._classes: dict[int, tuple[object, str, NDArray[np.int64]]] = {}
-        self.path_cache = PathCache(per_layer=2)
+        self.path_cache = PathCache(per_layer=3)
 
     # -- caches ---------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QStyle, QToolBar
 
+from mgis.ui.db_actions import install_postgis_actions
 from mgis.ui.i18n import tr
 from mgis.ui.icons import icon as mgis_icon
 
@@ -137,6 +138,7 @@ def _build_menus(window: MainWindow, a: Actions) -> None:
     panels.addAction(panel.toggleViewAction())
     layer = bar.addMenu(tr("&Layer"))
     layer.addAction(a.add_vector)
+    install_postgis_actions(window, layer)
     layer.addSeparator()
     layer.addActions([a.attribute_table, a.remove_layer, a.layer_properties])
     help_menu = bar.addMenu(tr("&Help"))

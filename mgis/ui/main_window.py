@@ -33,6 +33,7 @@ from mgis.ui.layer_loading import LayerLoader, file_filters
 from mgis.ui.layer_panel import LayerPanel
 from mgis.ui.map_toolbar import build_map_toolbar
 from mgis.ui.project_files import ProjectFiles
+from mgis.ui.register_actions import install_register_ui
 from mgis.ui.settings import AppSettings, SettingsDialog
 from mgis.ui.workers import ProgressPanel
 
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.menu_actions = build_actions(self)
         self.map_toolbar = build_map_toolbar(self, self.canvas, self.controller)
         self._build_status_bar()
+        install_register_ui(self)
         self._shown_layers: list[int] = []
         self.controller.projectReplaced.connect(self._on_project_replaced)
         self.controller.projectModified.connect(self._on_project_modified)

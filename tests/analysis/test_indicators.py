@@ -46,9 +46,7 @@ def test_grid_1km_nests_finer_cells(homes: gpd.GeoDataFrame) -> None:
 
 
 def test_polygons_by_surface_point_and_per_1000(homes: gpd.GeoDataFrame) -> None:
-    parcels = gpd.GeoDataFrame(
-        geometry=[shapely.box(500_000, 300_000, 500_100, 300_100)], crs=2180
-    )
+    parcels = gpd.GeoDataFrame(geometry=[shapely.box(500_000, 300_000, 500_100, 300_100)], crs=2180)
     cells, summary = grid_indicators(parcels, cell=250, residents=homes)
     assert cells["value"].tolist() == [1]
     assert cells["residents"].tolist() == [3]

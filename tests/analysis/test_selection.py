@@ -53,7 +53,9 @@ def test_dwithin_against_shapely() -> None:
     school = gpd.GeoDataFrame(geometry=[shapely.Point(-5, 5)], crs=2180)
     for distance in (4.0, 5.0, 16.0, 50.0):
         got = locate(layer, school, predicate="dwithin", distance=distance)
-        expected = np.flatnonzero(shapely.dwithin(layer.geometry.array, school.geometry[0], distance))
+        expected = np.flatnonzero(
+            shapely.dwithin(layer.geometry.array, school.geometry[0], distance)
+        )
         assert got.tolist() == expected.tolist()
     assert locate(layer, school, predicate="dwithin", distance=16).tolist() == [0, 1]
 
@@ -80,7 +82,9 @@ def test_modes() -> None:
 
 def test_select_by_location_frame_and_summary(by: gpd.GeoDataFrame) -> None:
     layer, layer0, by0 = squares(), squares(), snapshot(by)
-    result, summary = select_by_location(layer, by, predicate="overlaps", current=[1, 3], mode="add")
+    result, summary = select_by_location(
+        layer, by, predicate="overlaps", current=[1, 3], mode="add"
+    )
     assert result["id"].tolist() == ["a", "b", "d"]
     assert (summary.matched, summary.selected, summary.mode) == (2, 3, "add")
     assert_geodataframe_equal(layer, layer0)

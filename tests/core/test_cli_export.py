@@ -106,7 +106,7 @@ def test_export_file_to_dxf_with_labels_and_extent(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "Exported 3 features" in done.stdout
-    assert "(DXF, utf-8)" in done.stdout
+    assert "(DXF, cp1250)" in done.stdout  # what Polish CAD and GDAL read by default
     msp = ezdxf.readfile(out).modelspace()
     assert [t.dxf.text for t in msp.query("TEXT")] == ["0/1", "1/1", "2/1"]
     assert {p.dxf.layer for p in msp.query("LWPOLYLINE")} == {"Gmina", "Skarb Państwa"}
@@ -130,3 +130,10 @@ def test_bad_options_are_one_line_errors(
     assert done.stderr.count("\n") == 1
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "a.geojson").exists()
+
+
+def test_refuses_to_export_over_its_source(project: Path) -> None:
+    done = _mgis("export", str(project), "--out", str(project), "--overwrite")
+    assert done.returncode == 2
+    assert "being exported from" in done.stderr
+    assert Project.open(project).layer_names() == ["działki"]

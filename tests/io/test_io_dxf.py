@@ -9,6 +9,7 @@ from pathlib import Path
 import ezdxf
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
@@ -62,7 +63,9 @@ def _xdata(entity: object) -> dict[str, object]:
 
 def test_dxf_read_back_with_ezdxf(parcels: gpd.GeoDataFrame, out_dir: Path) -> None:
     target = out_dir / "działki.dxf"
-    opts = ExportOptions(label_field="nazwa", dxf_layer_field="wlasnosc", layer_name="działki")
+    opts = ExportOptions(
+        label_field="nazwa", dxf_layer_field="wlasnosc", layer_name="działki", encoding="utf-8"
+    )
     report = export_layer(parcels, target, "dxf", options=opts)
     assert report.layers == ("Gmina", "Skarb Państwa", "działki_labels")
     assert report.crs == "EPSG:2180"
@@ -110,7 +113,8 @@ def test_dxf_read_back_with_gdal(
 ) -> None:
     ogrinfo = require_tool("ogrinfo")
     target = out_dir / "działki.dxf"
-    report = export_layer(parcels, target, "dxf", options=ExportOptions(label_field="nazwa"))
+    utf8 = ExportOptions(label_field="nazwa", encoding="utf-8")
+    report = export_layer(parcels, target, "dxf", options=utf8)
     assert any("DXF_ENCODING=UTF-8" in w for w in report.warnings)
     done = subprocess.run(
         [ogrinfo, "-ro", "-al", "--config", "DXF_ENCODING", "UTF-8", str(target)],
@@ -165,7 +169,12 @@ def test_dxf_in_cp1250_is_r2000(
 
 def test_dxf_points_lines_and_odd_values(out_dir: Path) -> None:
     frame = gpd.GeoDataFrame(
-        {"opis": ["przystanek\nnr 1", None, "0", "x"], "kod": ["0001", "0002", "0003", "0004"]},
+        {
+            "opis": ["przystanek\nnr 1", None, "0", "x"],
+            "kod": ["0001", "0002", "0003", "0004"],
+            "czynny": pd.array([True, None, False, True], dtype="boolean"),
+            "od": pd.to_datetime(["2024-05-01", None, "2024-06-30", "2025-01-01"]),
+        },
         geometry=[Point(1, 2), LineString([(0, 0), (10, 0), (10, 5)]), Point(3, 4), None],
         crs="EPSG:2180",
     )
@@ -182,7 +191,9 @@ def test_dxf_points_lines_and_odd_values(out_dir: Path) -> None:
     assert not line.closed
     assert line.dxf.layer == "obiekty"  # missing value: the layer name
     assert [t.dxf.text for t in msp.query("TEXT")] == ["przystanek nr 1", "0"]
-    assert _xdata(line) == {"opis": "", "kod": "0002"}
+    assert _xdata(line) == {"opis": "", "kod": "0002", "czynny": "", "od": ""}
+    assert _xdata(points[0])["czynny"] == 1
+    assert str(_xdata(points[0])["od"]).startswith("2024-05-01")
 
 
 def test_dxf_large_layer_is_valid(out_dir: Path) -> None:
@@ -201,3 +212,15 @@ def test_dxf_large_layer_is_valid(out_dir: Path) -> None:
     handles = [e.dxf.handle for e in doc.modelspace()]
     assert len(set(handles)) == 4000
     assert int(doc.header["$HANDSEED"], 16) > max(int(h, 16) for h in handles)
+
+
+def test_default_dxf_is_cp1250_and_gdal_reads_polish_letters(
+    parcels: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    target = tmp_path / "Dla projektanta" / "działki.dxf"
+    target.parent.mkdir()
+    opts = ExportOptions(dxf_layer_field="wlasnosc")
+    report = export_layer(parcels, target, "dxf", options=opts)
+    assert report.encoding == "cp1250"
+    layers = set(pyogrio.read_dataframe(target, columns=["Layer"])["Layer"])
+    assert "Skarb Państwa" in layers

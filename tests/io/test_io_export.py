@@ -327,3 +327,10 @@ def test_write_failure_leaves_nothing_behind(parcels: gpd.GeoDataFrame, out_dir:
     with pytest.raises(MgisIOError, match=r"d\.shp"):
         export_layer(mixed, out_dir / "d.shp", "shp")
     assert not list(out_dir.iterdir())
+
+
+def test_extra_geometry_columns_are_left_out(parcels: gpd.GeoDataFrame, out_dir: Path) -> None:
+    parcels["srodek"] = parcels.geometry.centroid
+    report = export_layer(parcels, out_dir / "d.shp", "shp")
+    assert any("srodek" in w for w in report.warnings)
+    assert "srodek" not in pyogrio.read_dataframe(out_dir / "d.shp").columns

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import geopandas as gpd
 import numpy as np
+import pytest
 import shapely
 from PySide6.QtGui import QImage
 
@@ -21,7 +24,7 @@ def rgb(img: QImage, x: int, y: int) -> tuple[int, int, int]:
     return (c.red(), c.green(), c.blue())
 
 
-def layer_of(geoms: list[shapely.Geometry], style: Style, **cols: object) -> VectorLayer:
+def layer_of(geoms: Sequence[shapely.Geometry], style: Style, **cols: object) -> VectorLayer:
     frame = gpd.GeoDataFrame(dict(cols), geometry=geoms, crs=2180)
     return VectorLayer("t", frame, style=style)
 
@@ -39,9 +42,15 @@ def test_index_returns_only_parts_touching_the_extent() -> None:
     bounds = np.array([[0, 0, 1, 1], [5, 5, 6, 6], [10, 10, 12, 12], [0, 9, 20, 9]], float)
     index = PartIndex(bounds)
     assert index.query((-1, -1, 30, 30)) is None  # everything: no copy
-    assert index.query((4, 4, 7, 7)).tolist() == [1]
-    assert index.query((11, 9, 11.5, 10.5)).tolist() == [2, 3]  # zero-height line found
-    assert index.query((100, 100, 101, 101)).tolist() == []
+
+    def hits(extent: tuple[float, float, float, float]) -> list[int]:
+        found = index.query(extent)
+        assert found is not None
+        return [int(i) for i in found]
+
+    assert hits((4, 4, 7, 7)) == [1]
+    assert hits((11, 9, 11.5, 10.5)) == [2, 3]  # zero-height line found
+    assert hits((100, 100, 101, 101)) == []
 
 
 def test_arrays_in_z_order_keep_features_and_holes() -> None:
@@ -199,3 +208,30 @@ def test_tiny_markers_drawn_as_dots_at_their_pixel(qapp: object) -> None:
     assert rgb(img, 30, 30) != (255, 255, 255)
     assert rgb(img, 70, 70) != (255, 255, 255)
     assert rgb(img, 50, 50) == (255, 255, 255)
+
+
+def test_one_call_extraction_matches_general_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mgis.render import paths
+
+    rng = np.random.default_rng(0)
+    ring = shapely.box(0, 0, 10, 10).difference(shapely.box(2, 2, 4, 4))
+    polys: list[shapely.Geometry | None] = [
+        shapely.box(x, y, x + 1, y + 1) for x, y in rng.uniform(0, 100, (20, 2))
+    ]
+    polys[3] = ring
+    polys[7] = shapely.MultiPolygon([shapely.box(50, 50, 51, 51), ring])  # type: ignore[list-item]
+    polys[9] = None
+    polys[11] = shapely.Polygon()
+    lines: list[shapely.Geometry] = [
+        shapely.LineString(rng.uniform(0, 100, (3, 2))) for _ in range(10)
+    ]
+    lines[4] = shapely.MultiLineString([rng.uniform(0, 100, (3, 2)), rng.uniform(0, 100, (2, 2))])
+    for geoms, family in ((polys, "polygon"), (lines, "line")):
+        data = np.array(geoms, dtype=object)
+        assert paths._ragged(data, family) is not None
+        fast = paths.prepare_geometries(data, family)
+        monkeypatch.setattr(paths, "_ragged", lambda g, f: None)
+        slow = paths.prepare_geometries(data, family)
+        monkeypatch.undo()
+        for name in ("coords", "offsets", "feature", "bounds", "heads"):
+            np.testing.assert_array_equal(getattr(fast, name), getattr(slow, name))

@@ -1,0 +1,308 @@
+"""PostGIS in the main window: "Add PostGIS layer…", "Save layer to PostGIS…" and view-following.
+
+Reads and writes run in :class:`~mgis.ui.workers.Worker` threads; the password
+is settled on the UI thread first (asked for, or taken from the session or the
+credential store) so no dialog is ever needed off the UI thread. A layer added
+with "Read only the current map view" is read again for each new view through
+a bounding-box query (the spatial index), so a large table is drawn without
+loading all of it. The module-level dialog functions are the seams tests replace.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mgis.commands import AddLayer
+from mgis.io import MgisIOError
+from mgis.io.pg_connect import PgConnection, connect, remember_password, set_password_prompt
+from mgis.io.pg_write import write_table
+from mgis.io.postgis import PgSource, TableInfo, list_tables, read_source
+from mgis.ui.db_dialogs import (
+    BrowserChoice,
+    ConnectionStore,
+    DatabaseBrowserDialog,
+    SaveChoice,
+    SaveToPostgisDialog,
+)
+from mgis.ui.i18n import tr
+from mgis.ui.workers import Worker
+
+if TYPE_CHECKING:
+    from mgis.layers import VectorLayer
+    from mgis.ui.main_window import MainWindow
+
+Extent = tuple[float, float, float, float]
+
+
+# -- dialogs (replaced in tests) ---------------------------------------------------------
+
+
+def choose_table(parent: QWidget, store: ConnectionStore) -> BrowserChoice | None:
+    """Show the database browser; return the chosen table or query."""
+    dialog = DatabaseBrowserDialog(store, parent)
+    return dialog.choice() if dialog.exec() else None
+
+
+def choose_save_target(parent: QWidget, store: ConnectionStore, layer: str) -> SaveChoice | None:
+    """Ask where to save layer ``layer``."""
+    dialog = SaveToPostgisDialog(store, layer, parent)
+    return dialog.choice() if dialog.exec() else None
+
+
+def ask_password(
+    parent: QWidget | None, connection: PgConnection, reason: str
+) -> tuple[str, bool] | None:
+    """Ask for the password of ``connection``: ``(password, remember)``, None when cancelled."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(tr("Password"))
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    remember = QCheckBox(tr("Remember the password in the system's credential store"))
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    label = QLabel(f"{reason}\n\n{tr('Password of')} {connection.user or connection.name}:")
+    label.setWordWrap(True)
+    for widget in (label, edit, remember, box):
+        layout.addWidget(widget)
+    return (edit.text(), remember.isChecked()) if dialog.exec() else None
+
+
+def confirm(parent: QWidget, text: str) -> bool:
+    """Ask a yes/no question."""
+    answer = QMessageBox.question(parent, tr("Save layer to PostGIS"), text)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def show_error(parent: QWidget, text: str) -> None:
+    """Tell the user what went wrong, in plain words."""
+    QMessageBox.warning(parent, tr("PostGIS"), text)
+
+
+# -- passwords ---------------------------------------------------------------------------
+
+
+def _on_ui_thread() -> bool:
+    """Return True on the application's (UI) thread."""
+    app = QCoreApplication.instance()
+    return app is not None and QThread.currentThread() is app.thread()
+
+
+def _prompt(connection: PgConnection, reason: str) -> str | None:
+    """Password prompt for :mod:`mgis.io.pg_connect`: only on the UI thread."""
+    if not _on_ui_thread():
+        return None
+    answer = ask_password(None, connection, reason)
+    if answer is None:
+        return None
+    with _reported(None):
+        remember_password(connection, answer[0], store=answer[1])
+    return answer[0]
+
+
+class _reported:  # noqa: N801 - used like a function
+    """Context manager that shows an MgisIOError instead of raising it."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        self.parent = parent
+
+    def __enter__(self) -> None:
+        """Enter."""
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> bool:
+        """Show an MgisIOError and swallow it."""
+        if isinstance(exc, MgisIOError):
+            if self.parent is not None:
+                show_error(self.parent, str(exc))
+            return True
+        return False
+
+
+def ensure_connection(parent: QWidget, connection: PgConnection) -> bool:
+    """Connect once on the UI thread, asking for the password when needed; False on failure."""
+    try:
+        connect(connection).close()
+    except MgisIOError as exc:
+        show_error(parent, str(exc))
+        return False
+    return True
+
+
+def list_tables_with_password(parent: QWidget, connection: PgConnection) -> list[TableInfo] | None:
+    """List the spatial tables of ``connection`` (asking for a password); None on failure."""
+    if not ensure_connection(parent, connection):
+        return None
+    try:
+        return list_tables(connection)
+    except MgisIOError as exc:
+        show_error(parent, str(exc))
+        return None
+
+
+# -- the actions -------------------------------------------------------------------------
+
+
+class PostgisActions(QObject):
+    """The PostGIS actions of a main window and the layers that follow the view.
+
+    Parameters
+    ----------
+    window : MainWindow
+        The window (its settings store keeps the connections).
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store = ConnectionStore(window.settings.store)
+        self.store.load()
+        set_password_prompt(_prompt)
+        self.add_action = QAction(tr("Add &PostGIS layer…"), window)
+        self.save_action = QAction(tr("Save layer to Post&GIS…"), window)
+        self.add_action.triggered.connect(self.add_layer)
+        self.save_action.triggered.connect(
+            lambda: self.save_layer(window.layer_panel.active_layer())
+        )
+        self.following: dict[int, tuple[VectorLayer, str, int]] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(300)
+        self._timer.timeout.connect(self.refresh_views)
+        window.canvas.viewChanged.connect(lambda _view: self._timer.start())
+        self.workers: list[Worker] = []
+
+    def _start(self, worker: Worker, text: str) -> Worker:
+        """Start a worker, shown in the progress panel."""
+        self.workers.append(worker)
+        worker.finished.connect(lambda: self.workers.remove(worker))
+        self.window.progress.track(worker, text)
+        return worker.start()
+
+    def view_bbox(self, srid: int) -> Extent | None:
+        """Return the map view's extent in the table's SRID, None without a view."""
+        view = self.window.canvas.view
+        if view is None:
+            return None
+        x0, y0, x1, y1 = (float(v) for v in view.extent)
+        project_crs = self.window.project.crs
+        if srid <= 0 or f"EPSG:{srid}" == project_crs:
+            return (x0, y0, x1, y1)
+        from pyproj import Transformer
+
+        move = Transformer.from_crs(project_crs, f"EPSG:{srid}", always_xy=True)
+        a, b, c, d = move.transform_bounds(x0, y0, x1, y1)
+        return (float(a), float(b), float(c), float(d))
+
+    def add_layer(self) -> None:
+        """Browse a database and add the chosen table or query as a layer."""
+        choice = choose_table(self.window, self.store)
+        if choice is None:
+            return
+        src = PgSource(choice.connection, choice.schema, choice.table, choice.sql)
+        bbox = self.view_bbox(choice.srid) if choice.view_only else None
+        worker = Worker(read_source, src.to_source(), bbox=bbox, parent=self)
+        worker.succeeded.connect(lambda result: self._on_read(choice, src, result, bbox))
+        worker.failed.connect(lambda text: show_error(self.window, text))
+        self._start(worker, f"{tr('Loading')} {choice.name}…")
+
+    def _on_read(
+        self, choice: BrowserChoice, src: PgSource, result: Any, bbox: Extent | None
+    ) -> None:
+        """Add the read layer (referenced by its source, not embedded)."""
+        frame, report = result
+        if frame.crs is None:
+            show_error(self.window, f"{choice.name}: {tr('the table declares no SRID.')}")
+            return
+        layer = self.window.project.make_layer(choice.name, frame, source=src.to_source())
+        layer.embedded = False
+        self.window.controller.push(AddLayer(layer))
+        if bbox is not None:
+            self.following[id(layer)] = (layer, src.to_source(), choice.srid)
+        self._tell(layer.name, report.feature_count)
+
+    def _tell(self, name: str, rows: int) -> None:
+        """Say in the status bar how many rows were fetched."""
+        self.window.statusBar().showMessage(f"{name}: {tr('rows fetched')} {rows}", 8000)
+
+    def refresh_views(self) -> None:
+        """Read the view-following layers again for the current view."""
+        layers = {id(lyr) for lyr in self.window.project.layers}
+        for key, (layer, source, srid) in list(self.following.items()):
+            if key not in layers:
+                del self.following[key]
+                continue
+            bbox = self.view_bbox(srid)
+            worker = Worker(read_source, source, bbox=bbox, parent=self)
+            worker.succeeded.connect(lambda result, lyr=layer: self._on_view_read(lyr, result))
+            worker.failed.connect(lambda text: self.window.statusBar().showMessage(text, 8000))
+            self._start(worker, f"{tr('Loading')} {layer.name}…")
+
+    def _on_view_read(self, layer: VectorLayer, result: Any) -> None:
+        """Show the features of the new view."""
+        from mgis.io.crs import reproject
+
+        frame, report = result
+        layer.frame = reproject(frame, self.window.project.crs)
+        layer.selected = np.empty(0, dtype=np.int64)
+        self.window.canvas.restyled()
+        self._tell(layer.name, report.feature_count)
+
+    def save_layer(self, name: str) -> None:
+        """Save layer ``name`` as a PostGIS table (asking before replacing or appending)."""
+        if name not in self.window.project.layer_names():
+            show_error(self.window, tr("Choose a layer in the layer panel first."))
+            return
+        choice = choose_save_target(self.window, self.store, name)
+        if choice is None:
+            return
+        target = f"{choice.schema}.{choice.table}"
+        if choice.mode == "replace" and not confirm(
+            self.window, f"{tr('Replace the table')} {target}? {tr('Its rows will be deleted.')}"
+        ):
+            return
+        if choice.mode == "append" and not confirm(
+            self.window, f"{tr('Append the features to')} {target}?"
+        ):
+            return
+        conn = next((c for c in self.store.load() if c.name == choice.connection), None)
+        if conn is None or not ensure_connection(self.window, conn):
+            return
+        frame = self.window.project.layer(name).frame
+        worker = Worker(
+            write_table, conn, frame, choice.schema, choice.table, mode=choice.mode,
+            comment=choice.comment, parent=self,
+        )  # fmt: skip
+        worker.succeeded.connect(
+            lambda result: self.window.statusBar().showMessage(
+                f"{tr('Saved')} {result.rows} {tr('features to')} {target}", 8000
+            )
+        )
+        worker.failed.connect(lambda text: show_error(self.window, text))
+        self._start(worker, f"{tr('Saving')} {name}…")
+
+
+def install_postgis_actions(window: MainWindow, menu: QMenu) -> PostgisActions:
+    """Create the PostGIS actions of ``window`` and put them into the Layer ``menu``."""
+    actions = PostgisActions(window)
+    menu.addAction(actions.add_action)
+    menu.addAction(actions.save_action)
+    window.postgis = actions  # type: ignore[attr-defined]
+    return actions
