@@ -8,7 +8,8 @@ Layers parcels, buildings, streets and addresses with the demo styles, on a
 * full extent, cold: a new renderer on the loaded project (coordinates pulled
   out of shapely, spatial index, Qt paths: everything built), and warm;
 * full extent with the Qt paths rebuilt (coordinates cached, path cache emptied);
-* a 1:5 000 and a 1:1 000 view at the town centre (warm);
+* a 1:5 000 and a 1:1 000 view at the town centre, warm and with the paths
+  rebuilt (the first frame after a zoom);
 * a pan step: the cached layer pictures composed 50 px aside (what the canvas
   shows while dragging), and the re-render after a 50 px pan at 1:5 000;
 * a style change of one layer: parcels re-rendered with a new fill at full
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QImage
 
     from mgis.layers import VectorLayer
+    from mgis.render import MapView
 
 CACHE = Path(tempfile.gettempdir()) / "mgis-bench"
 W, H = 1600, 1000
@@ -209,6 +211,12 @@ class _Bench:
             render_image(layers, view, renderer=renderer)
             seconds = self.time(partial(render_image, layers, view, renderer=renderer))
             self.emit(label, seconds, TARGETS.get(key), key)
+
+            def zoomed(v: MapView = view) -> None:
+                renderer.path_cache.invalidate()  # first frame at a new scale
+                render_image(layers, v, renderer=renderer)
+
+            self.emit(f"{label}, paths rebuilt", self.time(zoomed), None, key)
 
     def pan_tasks(self) -> None:
         """The pan frame (cached pictures moved) and the re-render after a pan at 1:5 000."""

@@ -6,21 +6,26 @@ ending on the cut line of the next row, parcels ending on the inner ring of the
 road parcel around their block), and corners computed by separate overlays
 differ in the last bits. Real cadastral data (EGiB) is noded, and
 :func:`shapely.coverage_union_all` needs it, so :func:`node_coverage` inserts
-every neighbour vertex lying on a parcel's edge into that edge, rounds all
-coordinates to a common grid and repeats the insertion for vertices the
-rounding moved off their neighbours' edges.
+every neighbour vertex lying on a parcel's edge into that edge, merges
+vertices closer than two grid cells and rounds all coordinates to a common
+grid (1 mm), so that the rounding keeps the shared vertices shared and
+cannot fold an edge over its neighbour.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import shapely
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
 
+from mgis.demo.parcels import largest_polygon
 from mgis.demo.streets import FloatArray, GeomArray, IntArray
 
 GRID = 1e-3  # metres: coordinates are rounded to 1 mm
 FLOAT_TOLERANCE = 1e-6  # metres: T-junctions before rounding lie within float noise
-MAX_PASSES = 3
+MERGE_CELLS = 2.0  # vertices closer than this many grid cells become one
 
 
 def _unique_vertices(geoms: GeomArray) -> tuple[FloatArray, IntArray, IntArray]:
@@ -58,7 +63,7 @@ def find_tjunctions(geoms: GeomArray, tolerance: float) -> tuple[FloatArray, Int
     x0, y0, x1, y1 = shapely.bounds(geoms).T
     tol = tolerance
     tree = shapely.STRtree(shapely.box(x0 - tol, y0 - tol, x1 + tol, y1 + tol))
-    points = shapely.points(coords)
+    points: GeomArray = np.asarray(shapely.points(coords), dtype=object)
     vi, pi = tree.query(points)
     key = vi.astype(np.int64) * n + pi
     pos = np.minimum(np.searchsorted(own, key), own.size - 1)
@@ -70,22 +75,20 @@ def find_tjunctions(geoms: GeomArray, tolerance: float) -> tuple[FloatArray, Int
     return coords, vi[order].astype(np.int64), pi[order].astype(np.int64)
 
 
-def _insert(geoms: GeomArray, tolerance: float) -> tuple[GeomArray, int]:
-    """Snap the neighbours' vertices on each polygon's edges into them; return the count."""
+def _insert_tjunctions(geoms: GeomArray, tolerance: float) -> GeomArray:
+    """Snap the neighbours' vertices lying on each polygon's edges into those edges."""
     coords, vertex, polygon = find_tjunctions(geoms, tolerance)
     if polygon.size == 0:
-        return geoms, 0
+        return geoms
     targets, group = np.unique(polygon, return_inverse=True)
     points = shapely.multipoints(coords[vertex], indices=group)
     out = geoms.copy()
     out[targets] = shapely.snap(geoms[targets], points, tolerance)
-    return out, int(polygon.size)
+    return out
 
 
 def _repair(geoms: GeomArray, grid: float) -> GeomArray:
     """Snap-round the invalid polygons again, keeping their largest part."""
-    from mgis.demo.parcels import largest_polygon
-
     bad = np.flatnonzero(~shapely.is_valid(geoms))
     if bad.size:
         out = geoms.copy()
@@ -94,8 +97,28 @@ def _repair(geoms: GeomArray, grid: float) -> GeomArray:
     return geoms
 
 
+def _merged_rounded(coords: FloatArray, radius: float, grid: float) -> FloatArray:
+    """Move every cluster of vertices closer than ``radius`` onto one, rounded to ``grid``."""
+    target = np.arange(coords.shape[0])
+    pairs = cKDTree(coords).query_pairs(radius, output_type="ndarray")
+    if pairs.size:
+        nodes = np.unique(pairs)
+        sub = np.searchsorted(nodes, pairs)
+        graph = coo_matrix((np.ones(sub.shape[0]), (sub[:, 0], sub[:, 1])), shape=(nodes.size,) * 2)
+        _, label = connected_components(graph, directed=False)
+        first = np.full(int(label.max()) + 1, nodes.size)
+        np.minimum.at(first, label, np.arange(nodes.size))
+        target[nodes] = nodes[first[label]]
+    return np.asarray(np.round(coords[target] / grid) * grid, dtype=np.float64)
+
+
 def node_coverage(geoms: GeomArray, grid: float = GRID) -> GeomArray:
     """Make non-overlapping polygons edge-matched, with coordinates on a ``grid``.
+
+    Every vertex lying on another polygon's edge (within float noise) is
+    inserted into that edge; then vertices closer than two grid cells are merged
+    (so rounding cannot swap them or fold an edge) and all are rounded to the
+    grid. Polygons the rounding made invalid are snap-rounded again.
 
     Parameters
     ----------
@@ -111,13 +134,8 @@ def node_coverage(geoms: GeomArray, grid: float = GRID) -> GeomArray:
         vertices of their common boundary. A polygon collapsing below the grid
         becomes None.
     """
-    out, _ = _insert(geoms, FLOAT_TOLERANCE)
-    out = _repair(shapely.set_precision(out, grid, mode="pointwise"), grid)
-    # rounding moves a vertex up to ~0.7 grid off a neighbour edge; grid vertices are
-    # >= 1 grid apart, so below that tolerance only vertices are inserted, none moved
-    for _ in range(MAX_PASSES):
-        out, inserted = _insert(out, 0.9 * grid)
-        if inserted == 0:
-            break
-        out = _repair(out, grid)
-    return out
+    out = _insert_tjunctions(geoms, FLOAT_TOLERANCE)
+    coords, vertex, _ = _unique_vertices(out)
+    moved = _merged_rounded(coords, MERGE_CELLS * grid, grid)[vertex]
+    out = shapely.transform(out, lambda _: moved)
+    return _repair(out, grid)

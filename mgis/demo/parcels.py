@@ -146,9 +146,7 @@ def make_blocks(
     cen = shapely.get_coordinates(shapely.centroid(face_c))
     rho = np.hypot(cen[:, 0], cen[:, 1]) / radius
     cat = _categories(cen[:, 0], cen[:, 1], rho, radius=radius, features=features, rng=rng)
-    return Blocks(
-        face=face_c, block=block, rim=rim, category=cat, rho=rho, touches_g=touches_g
-    )
+    return Blocks(face=face_c, block=block, rim=rim, category=cat, rho=rho, touches_g=touches_g)
 
 
 def largest_polygon(geoms: GeomArray) -> GeomArray:

@@ -99,6 +99,11 @@ class ExportOptions:
     layer_name: str | None = None
     overwrite: bool = False
 
+    @property
+    def text_encoding(self) -> Literal["utf-8", "cp1250"]:
+        """The encoding to write text in (UTF-8 when no format default was applied)."""
+        return self.encoding or "utf-8"
+
 
 @dataclass(frozen=True)
 class ExportReport:
@@ -320,7 +325,7 @@ def _output_names(target: Path, fmt: str, data: pd.DataFrame, opts: ExportOption
     columns = [str(c) for c in data.columns if c != geo]
     layer = opts.layer_name or target.stem
     if fmt == "shp":
-        return Names(shapefile.short_names(columns, opts.encoding), [])
+        return Names(shapefile.short_names(columns, opts.text_encoding), [])
     wgs84 = fmt == "kml" or (
         fmt == "geojson" and not opts.geojson_keep_crs and opts.target_crs is None
     )

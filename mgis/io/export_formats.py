@@ -139,7 +139,7 @@ def _write_ogr(
     if len(gdal_notes) > MAX_SHOWN:
         notes.append(f"... and {len(gdal_notes) - MAX_SHOWN} more GDAL warnings")
     if fmt == "shp":
-        shapefile.write_cpg(temp.with_suffix(".cpg"), opts.encoding)
+        shapefile.write_cpg(temp.with_suffix(".cpg"), opts.text_encoding)
         if any(k != v for k, v in names.fields.items()):
             shapefile.write_mapping(
                 temp.with_name(temp.stem + shapefile.MAPPING_SUFFIX), names.fields
@@ -203,7 +203,7 @@ def _write_dxf(
         attributes=pd.DataFrame(data.drop(columns=geo)),
         layer_values=extra.get("layer"),
         labels=extra.get("label"),
-        encoding=opts.encoding,
+        encoding=opts.text_encoding,
     )
     names.layers = result.layers
     notes.extend(result.warnings)

@@ -288,11 +288,25 @@ def _csv_rows(path: Path, encoding: str | None) -> tuple[EncodingChoice, str, li
 
 
 def _delimiter(text: str) -> str:
-    """Pick ``;``, tab or ``,``: the one found most often in the first non-empty lines."""
+    """Pick ``;``, tab or ``,``: the one that splits the first lines into equally many fields.
+
+    Counting characters is not enough: parcel cells such as ``12, 15/3, 17`` hold
+    commas in a ``;`` file, so the delimiter is the one whose rows agree with the
+    header's width (ties go to ``;``, the Polish Excel default).
+    """
     lines = [line for line in text.splitlines()[:30] if line.strip()]
-    counts = {d: max((line.count(d) for line in lines), default=0) for d in (";", "\t", ",")}
-    best = max(counts, key=lambda d: counts[d])  # ties keep the order: ';' before ','
-    return best if counts[best] else ";"
+    best, best_score = ";", (-1.0, 0)
+    for candidate in (";", "\t", ","):
+        widths = [
+            len(row) for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=candidate)
+        ]
+        if not widths or widths[0] < 2:
+            continue
+        agree = sum(1 for w in widths if w == widths[0]) / len(widths)
+        score = (agree, widths[0])
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
 
 
 def _filled(row: list[object]) -> int:

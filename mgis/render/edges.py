@@ -18,9 +18,18 @@ DEDUP_LIMIT = 300_000
 """Above this many vertices (small scales) the outline keeps whole rings: the
 hash and sort cost more than the stroking they save."""
 
-_M1 = np.uint64(0x9E3779B97F4A7C15)
-_M2 = np.uint64(0xC2B2AE3D27D4EB4F)
-_M3 = np.uint64(0x165667B19E3779F9)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x9E3779B97F4A7C15)
+_M3 = np.uint64(0x94D049BB133111EB)
+_M4 = np.uint64(0xC2B2AE3D27D4EB4F)
+
+
+def _mix(z: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """SplitMix64 finaliser: every input bit reaches every output bit (round numbers too)."""
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M3
+    out: NDArray[np.uint64] = z ^ (z >> np.uint64(31))
+    return out
 
 
 def shared_once(
@@ -49,12 +58,11 @@ def shared_once(
         return np.ones(n, dtype=bool), np.ones(n, dtype=bool)
     bits = np.ascontiguousarray(px, dtype=np.float64).view(np.uint64).reshape(-1, 2)
     with np.errstate(over="ignore"):
-        ends = (bits[:, 0] * _M1) ^ (bits[:, 1] * _M2)
-        ends ^= ends >> np.uint64(29)
+        ends = _mix(_mix(bits[:, 0]) ^ (bits[:, 1] * _M2))
         seg = ends[:-1] + ends[1:]  # the same for both directions
         if keys is not None:
             per_vertex = np.repeat(np.asarray(keys, dtype=np.uint64), np.diff(offsets))
-            seg += per_vertex[:-1] * _M3
+            seg += _mix(per_vertex[:-1] * _M4)
     within = np.ones(n - 1, dtype=bool)
     within[offsets[1:-1] - 1] = False  # from the last vertex of a ring to the next ring
     candidates = np.flatnonzero(within)

@@ -273,38 +273,6 @@ def thin_to_pixels(
     return px[keep], new_offsets, tiny
 
 
-def build_path(px: NDArray[np.float64], offsets: NDArray[np.int64]) -> QPainterPath:
-    """Build one compound QPainterPath with a subpath per part, in a single Qt call.
-
-    Parameters
-    ----------
-    px : numpy.ndarray
-        ``(K, 2)`` device coordinates.
-    offsets : numpy.ndarray
-        ``(P + 1,)`` start of each subpath in ``px``; ``offsets[0]`` may be non-zero.
-
-    Returns
-    -------
-    QPainterPath
-        Subpaths of the parts, odd-even fill (holes stay holes).
-    """
-    first, last = int(offsets[0]), int(offsets[-1])
-    n = last - first
-    if n <= 0:
-        return QPainterPath()
-    rec = np.empty(n, dtype=_ELEMENT)
-    rec["type"] = _LINE_TO
-    rec["type"][offsets[:-1] - first] = _MOVE_TO
-    rec["x"] = px[first:last, 0]
-    rec["y"] = px[first:last, 1]
-    head = np.array([n], dtype=">i4").tobytes()
-    tail = np.array([0, 0], dtype=">i4").tobytes()  # cStart, fill rule (odd-even)
-    stream = QDataStream(QByteArray(head + rec.tobytes() + tail))
-    path = QPainterPath()
-    stream >> path
-    return path
-
-
 def chunked_paths(
     px: NDArray[np.float64], offsets: NDArray[np.int64], chunk: int
 ) -> list[QPainterPath]:

@@ -72,9 +72,9 @@ class RegisterCharts(QWidget):
         self.figure = Figure(figsize=(7, 4.5), layout="constrained")
         self.canvas = FigureCanvasQTAgg(self.figure)  # type: ignore[no-untyped-call]
         self.canvas.setMinimumSize(320, 240)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.canvas)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.canvas)
         self.canvas.mpl_connect("pick_event", self._on_pick)
         self.bars: list[tuple[Rectangle, tuple[str, ...]]] = []
         self.kind_box = QComboBox()
@@ -98,7 +98,7 @@ class RegisterCharts(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.note)
         state.resultChanged.connect(self.redraw)
         state.highlightChanged.connect(self._show_highlight)
@@ -163,6 +163,7 @@ class RegisterCharts(QWidget):
                 if chosen:
                     self.bars.append((rect, chosen))
             bottom += np.asarray(heights)
+        self.canvas.setMinimumHeight(250 + 16 * ((len(groups) + 1) // 2))  # room for the legend
         ax.set_xticks(years, [str(y) for y in years])
         ax.set_ylabel(tr("Outlays [mln zł]"))
         ax.set_title(tr("Outlays per year"))

@@ -71,6 +71,7 @@ class RefreshDialog(QDialog):
             (tr("Parcels added"), _by_investment(diff.parcels_added, named), True),
             (tr("Parcels removed"), _by_investment(diff.parcels_removed, named), True),
         ]
+        opened: list[QTreeWidgetItem] = []
         for title, items, parcels in groups:
             count = sum(len(v) for v in items.values()) if parcels else len(items)
             top = QTreeWidgetItem([f"{title} ({count})"])
@@ -78,12 +79,11 @@ class RefreshDialog(QDialog):
                 child = QTreeWidgetItem([text])
                 child.addChildren([QTreeWidgetItem([d]) for d in details])
                 top.addChild(child)
+                opened.append(child)
             self.tree.addTopLevelItem(top)
             top.setExpanded(bool(items))
-            for k in range(top.childCount()):
-                child = top.child(k)
-                if child is not None:
-                    child.setExpanded(child.childCount() <= 20)
+        for child in opened:  # expanding works once the items are in the tree
+            child.setExpanded(child.childCount() <= 20)
         message = (
             tr("The register has not changed.")
             if diff.empty

@@ -123,3 +123,19 @@ def test_money_headers() -> None:
     assert is_money_header("Wartość kosztorysowa [zł]")
     assert not is_money_header("Rok zakończenia")
     assert not is_money_header("Nazwa zadania")
+
+
+def test_demo_csv_with_commas_in_parcel_cells_is_split_on_semicolons(tmp_path: Path) -> None:
+    from mgis.demo.register import write_register_files
+    from mgis.demo.town import generate_town
+
+    town = generate_town(parcels=1500, seed=3)
+    files = write_register_files(town, tmp_path)
+    csv_file = next(p for p in files if p.suffix == ".csv")
+    xlsx_file = next(p for p in files if p.suffix == ".xlsx")
+    from_csv = read_register(csv_file)
+    from_xlsx = read_register(xlsx_file)
+    assert from_csv.delimiter == ";"
+    assert list(from_csv.frame.columns) == list(from_xlsx.frame.columns)
+    assert len(from_csv.frame) == len(from_xlsx.frame)
+    assert from_csv.frame["Działki"].tolist() == from_xlsx.frame["Działki"].tolist()

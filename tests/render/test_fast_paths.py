@@ -235,3 +235,29 @@ def test_one_call_extraction_matches_general_way(monkeypatch: pytest.MonkeyPatch
         monkeypatch.undo()
         for name in ("coords", "offsets", "feature", "bounds", "heads"):
             np.testing.assert_array_equal(getattr(fast, name), getattr(slow, name))
+
+
+def test_shared_edge_stroked_once() -> None:
+    from mgis.render.edges import shared_once
+
+    left = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
+    right = [[1, 0], [2, 0], [2, 1], [1, 1], [1, 0]]  # shares 1,0 - 1,1 (other direction)
+    px = np.array(left + right, dtype=float)
+    offsets = np.array([0, 5, 10])
+    keep, moves = shared_once(px, offsets)
+    segments = int(np.sum(keep[1:] & ~moves[1:]))
+    assert segments == 7  # 8 ring segments, the shared one once
+    assert moves[0]
+    assert moves[5]
+    keep2, moves2 = shared_once(px, offsets, np.array([0, 1]))  # other symbol: both kept
+    assert int(np.sum(keep2[1:] & ~moves2[1:])) == 8
+
+
+def test_outline_between_neighbours_still_drawn(qapp: object) -> None:
+    a, b = shapely.box(10, 10, 50, 90), shapely.box(50, 10, 90, 90)
+    style = Style(fill="#ffffff", stroke="#000000", stroke_width=0.3)
+    img = render_image([layer_of([a, b], style)], VIEW, renderer=MapRenderer(antialias=False))
+    x, y = VIEW.world_to_pixel((50, 50)).astype(int)
+    column = {rgb(img, int(x) + dx, int(y)) for dx in (-1, 0)}
+    assert (0, 0, 0) in column
+    assert rgb(img, 30, 50) == (255, 255, 255)

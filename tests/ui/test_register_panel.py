@@ -170,3 +170,25 @@ def test_problems_list_suggestion_fixes_typo(qtbot, linked) -> None:  # type: ig
     from mgis.project import Project
 
     assert Project.open(saved).links[0].corrections == fixed.link.corrections
+
+
+def test_undo_and_reopen_show_the_projects_link(qtbot, linked, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    win, outcome = linked
+    ui = win.register_ui
+    problems = outcome.result.problems
+    typo = problems[problems["kind"] == "unmatched"].iloc[0]
+    first = typo["suggestion"].split("; ")[0]
+    with qtbot.waitSignal(ui.linked, timeout=20_000):
+        ui.use_suggestion(typo["investment_id"], typo["value"], first)
+    assert ui.state.result.summary.unmatched == outcome.result.summary.unmatched - 1
+    win.controller.undo()  # back to the link without the correction
+    qtbot.waitUntil(lambda: ui.state.result is not None, timeout=20_000)
+    assert ui.state.link is outcome.link
+    assert ui.state.result.summary == outcome.result.summary
+    saved = win.project.save(tmp_path / "projekt.gpkg")
+    with qtbot.waitSignal(ui.state.resultChanged, timeout=20_000):
+        assert win.open_project(saved)
+    qtbot.waitUntil(lambda: ui.state.result is not None, timeout=20_000)
+    assert ui.state.result.summary == outcome.result.summary
+    assert ui.panel.proxy.rowCount() == outcome.result.summary.investments
+    assert ui.refresh_action.isEnabled()
