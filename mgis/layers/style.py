@@ -119,6 +119,9 @@ class Style:
         Graduated: ``equal_interval``, ``quantiles``, ``natural_breaks`` or ``std_dev``.
     ramp : str or None
         Name of the colour ramp or palette the classes were coloured from.
+    label_min_scale, label_max_scale : float or None
+        Labels are drawn only between these scales, as for layers: not when
+        zoomed out beyond 1:``label_min_scale`` nor in beyond 1:``label_max_scale``.
     """
 
     fill: str = "#f2e6c9"
@@ -134,6 +137,16 @@ class Style:
     classes: tuple[StyleClass, ...] = ()
     method: str | None = None
     ramp: str | None = None
+    label_min_scale: float | None = None
+    label_max_scale: float | None = None
+
+    def labels_at_scale(self, denominator: float) -> bool:
+        """Return True when labels are drawn at the scale 1:``denominator``."""
+        if not self.label_field:
+            return False
+        if self.label_min_scale is not None and denominator > self.label_min_scale:
+            return False
+        return not (self.label_max_scale is not None and denominator < self.label_max_scale)
 
     @property
     def classified(self) -> bool:

@@ -278,7 +278,7 @@ class MapRenderer:
                 stats.features += prepared.parts + len(prepared.dots)
                 stats.vertices += prepared.vertices + len(prepared.dots)
             stats.cancelled = job.cancelled
-            if style.label_field and not stats.cancelled:
+            if style.labels_at_scale(view.scale_denominator(dpi)) and not stats.cancelled:
                 picked = index.query(view.extent)
                 rows = np.unique(arrays.feature if picked is None else arrays.feature[picked])
                 if len(rows) <= self.label_limit:

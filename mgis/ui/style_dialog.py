@@ -50,6 +50,8 @@ from mgis.ui.style_widgets import (
     make_class_table,
     make_combo,
     make_page,
+    make_scale_spin,
+    scale_value,
     swatch_icon,
 )
 
@@ -107,9 +109,7 @@ class StyleDialog(QDialog):
         left.addLayout(mode_form)
         left.addWidget(symbol_box)
         left.addWidget(self.pages, 1)
-        label_form = QFormLayout()
-        label_form.addRow(tr("Label with:"), self.label_combo)
-        left.addLayout(label_form)
+        left.addLayout(self._label_form(style))
         left.addWidget(self.message)
         right = QVBoxLayout()
         right.addWidget(QLabel(tr("Legend preview")))
@@ -350,6 +350,16 @@ class StyleDialog(QDialog):
 
     # -- helpers --------------------------------------------------------------------------
 
+    def _label_form(self, style: Style) -> QFormLayout:
+        """Return the label field and the label scale range rows."""
+        form = QFormLayout()
+        form.addRow(tr("Label with:"), self.label_combo)
+        self.label_min_spin = make_scale_spin(style.label_min_scale)
+        self.label_max_spin = make_scale_spin(style.label_max_scale)
+        form.addRow(tr("Labels when zoomed in beyond"), self.label_min_spin)
+        form.addRow(tr("Labels until zoomed in to"), self.label_max_spin)
+        return form
+
     def _base(self) -> Style:
         """Return the shared symbol and labels described by the widgets."""
         extra = {
@@ -360,6 +370,8 @@ class StyleDialog(QDialog):
             stroke_width=self.width_spin.value(), dash=str(self.dash_combo.currentData()),
             marker=str(self.marker_combo.currentData()), marker_size=self.size_spin.value(),
             label_field=self.label_combo.currentData(), extra=extra,
+            label_min_scale=scale_value(self.label_min_spin),
+            label_max_scale=scale_value(self.label_max_spin),
         )  # fmt: skip
 
     def _preview_style(self) -> Style:

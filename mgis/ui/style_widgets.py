@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -163,3 +164,19 @@ def fill_class_table(table: QTableWidget, style: Style | None, family: str) -> N
 def _bound(value: float | None) -> str:
     """Return the short text of a range bound (empty for an open bound)."""
     return "" if value is None else f"{value:g}"
+
+
+def make_scale_spin(value: float | None) -> QSpinBox:
+    """Return a 1:N scale box where 0 means "no limit"."""
+    spin = QSpinBox()
+    spin.setRange(0, 10_000_000)
+    spin.setSingleStep(500)
+    spin.setPrefix("1:")
+    spin.setSpecialValueText(tr("no limit"))
+    spin.setValue(round(value) if value else 0)
+    return spin
+
+
+def scale_value(spin: QSpinBox) -> float | None:
+    """Return the scale denominator of a :func:`make_scale_spin` box, None for no limit."""
+    return float(spin.value()) if spin.value() > 0 else None
