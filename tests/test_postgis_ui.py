@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import shapely
 from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QMessageBox
 
 from mgis.io import pg_connect as pgc
 from mgis.io.pg_write import write_table
@@ -36,7 +37,8 @@ BIG = 300_000
 
 
 @pytest.fixture
-def settings_dir(tmp_path: Path) -> Path:
+def settings_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
     folder = tmp_path / "settings"
     folder.mkdir()
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))

@@ -16,7 +16,10 @@ from mgis import __version__
 from mgis.cli.errors import CliError, describe
 
 # Command name -> module under mgis.cli; the order is the order in --help.
-COMMANDS = ("gui", "demo", "info", "link", "analyze", "export")
+COMMANDS = ("gui", "demo", "info", "link", "analyze", "export", "print")
+
+# Command name -> module name where they differ (``print`` would shadow the built-in).
+_MODULES = {"print": "print_cmd"}
 
 __all__ = ["COMMANDS", "CliError", "main"]
 
@@ -30,7 +33,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mgis {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        importlib.import_module(f"mgis.cli.{name}").add_parser(sub)
+        importlib.import_module(f"mgis.cli.{_MODULES.get(name, name)}").add_parser(sub)
     return parser
 
 
@@ -42,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        code: int = importlib.import_module(f"mgis.cli.{args.command}").run(args)
+        module = importlib.import_module(f"mgis.cli.{_MODULES.get(args.command, args.command)}")
+        code: int = module.run(args)
     except KeyboardInterrupt:
         print("mgis: interrupted", file=sys.stderr)
         return 130

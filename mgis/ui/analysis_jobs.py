@@ -18,9 +18,7 @@ import numpy as np
 import pandas as pd
 
 from mgis.layers import Style
-from mgis.layers.classify import categorize, graduate
-from mgis.layers.ramps import ramp_colors
-from mgis.layers.style import StyleClass
+from mgis.layers.classify import categorize
 from mgis.layers.vector import geometry_family
 from mgis.ui.analysis_params import (
     AnalysisParams,
@@ -40,16 +38,15 @@ from mgis.ui.analysis_params import (
     ServiceAreaParams,
     StandardsParams,
 )
+from mgis.ui.analysis_styles import bins_style, distance_style, graduated_style, pass_fail_style
 from mgis.ui.i18n import tr
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from mgis.layers.link_store import RegisterLink
+    from mgis.layers.register import Register
 
 Frames = Mapping[str, "gpd.GeoDataFrame"]
-PASS_COLOUR = "#1a9641"
-FAIL_COLOUR = "#d7191c"
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,7 +120,7 @@ def _rows(summary: Any) -> list[tuple[str, str]]:
 
 
 def _summary(summary: Any) -> tuple[str, pd.DataFrame]:
-    """The key/value table with its caption."""
+    """Return the key/value table with its caption."""
     return tr("Summary"), summary_table(summary)
 
 
@@ -132,96 +129,52 @@ def _attributes(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     return pd.DataFrame(frame.drop(columns=frame.geometry.name))
 
 
-# -- styles -----------------------------------------------------------------------------
-
-
-def pass_fail_style(frame: gpd.GeoDataFrame, field: str) -> Style:
-    """Return a categorized style: True green (passes), False red (fails)."""
-    family = geometry_family(frame)
-    base = Style.for_geometry(family)
-    values = frame[field].astype(bool)
-    classes = []
-    for value, label, colour in (
-        (True, tr("Passes"), PASS_COLOUR),
-        (False, tr("Fails"), FAIL_COLOUR),
-    ):
-        fill, stroke = (base.fill, colour) if family == "line" else (colour, base.stroke)
-        count = int((values == value).sum())
-        classes.append(StyleClass(label, fill, stroke, value=value, count=count))
-    return dataclasses.replace(base, mode="categorized", field=field, classes=tuple(classes))
-
-
-def graduated_style(frame: gpd.GeoDataFrame, field: str, *, unit: str = "", k: int = 5) -> Style:
-    """Return a graduated style of ``field`` (natural breaks), or the plain style without numbers."""
-    try:
-        return graduate(frame, field, "natural_breaks", k, unit=unit)
-    except ValueError:
-        return Style.for_geometry(geometry_family(frame))
-
-
-def bins_style(frame: gpd.GeoDataFrame, field: str, bins: tuple[float, ...]) -> Style:
-    """Return a graduated style with the given upper class bounds (mapclassify's)."""
-    values = pd.to_numeric(frame[field], errors="coerce").to_numpy(dtype=float)
-    finite = values[np.isfinite(values)]
-    if not bins or not len(finite):
-        return graduated_style(frame, field)
-    family = geometry_family(frame)
-    base = Style.for_geometry(family)
-    lowers = [min(float(finite.min()), bins[0]), *bins[:-1]]
-    colours = ramp_colors("YlOrRd", len(bins))
-    classes = []
-    for lower, upper, colour in zip(lowers, bins, colours, strict=True):
-        inside = (values > lower) & (values <= upper)
-        if lower == lowers[0]:
-            inside |= values == lower
-        fill, stroke = (base.fill, colour) if family == "line" else (colour, base.stroke)
-        classes.append(
-            StyleClass(
-                f"{lower:,.4g} \u2013 {upper:,.4g}".replace(",", " "),
-                fill, stroke, lower=lower, upper=upper, count=int(inside.sum()),
-            )  # fmt: skip
-        )
-    return dataclasses.replace(
-        base, mode="graduated", field=field, classes=tuple(classes), method="quantiles",
-        ramp="YlOrRd",
-    )  # fmt: skip
-
-
 # -- selections ---------------------------------------------------------------------------
 
 
 def _counts_by(frame: gpd.GeoDataFrame, rows: np.ndarray, field: str | None) -> pd.DataFrame | None:
-    """Selected features per value of ``field`` (None without a field)."""
+    """Count the selected features per value of ``field`` (None without a field)."""
     if not field or field not in frame.columns:
         return None
     values = frame[field].iloc[rows].astype(str)
     counts = values.value_counts().rename_axis(field).reset_index(name="count")
-    return counts.sort_values(["count", field], ascending=[False, True], ignore_index=True)
+    ordered: pd.DataFrame = counts.sort_values(
+        ["count", field], ascending=[False, True], ignore_index=True
+    )
+    return ordered
 
 
 def run_select_location(
     params: SelectLocationParams, frames: Frames, current: np.ndarray
 ) -> AnalysisOutcome:
     """Find the rows of the layer meeting the selecting features; combine with ``current``."""
-    from mgis.analysis.selection import combine_selection, select_by_location
+    from mgis.analysis.selection import SelectionSummary, combine_selection, locate
 
     layer, by = frames[params.layer], frames[params.by]
-    _, summary = select_by_location(
-        layer, by, predicate=params.predicate, distance=params.distance,  # type: ignore[arg-type]
-        current=current, mode=params.mode,  # type: ignore[arg-type]
-    )  # fmt: skip
-    from mgis.analysis.selection import locate
-
     matched = locate(layer, by, predicate=params.predicate, distance=params.distance)  # type: ignore[arg-type]
     rows = combine_selection(current, matched, params.mode)  # type: ignore[arg-type]
+    summary = SelectionSummary(
+        method="location",
+        predicate=params.predicate,
+        distance=float(params.distance or 0.0),
+        mode=params.mode,
+        layer_features=len(layer),
+        by_features=len(by),
+        matched=len(matched),
+        selected=len(rows),
+    )
     tables = [_summary(summary)]
     by_value = _counts_by(layer, rows, params.summary_field)
     if by_value is not None:
         tables.insert(0, (tr("Selected features by value"), by_value))
     return AnalysisOutcome(
-        tr("Select by location"), summary, tuple(tables),
-        select_layer=params.layer, select_rows=matched, select_mode=params.mode,
-    )  # fmt: skip
+        tr("Select by location"),
+        summary,
+        tuple(tables),
+        select_layer=params.layer,
+        select_rows=matched,
+        select_mode=params.mode,
+    )
 
 
 def run_select_expression(
@@ -241,9 +194,13 @@ def run_select_expression(
     if by_value is not None:
         tables.insert(0, (tr("Selected features by value"), by_value))
     return AnalysisOutcome(
-        tr("Select by expression"), summary, tuple(tables),
-        select_layer=params.layer, select_rows=matched, select_mode=params.mode,
-    )  # fmt: skip
+        tr("Select by expression"),
+        summary,
+        tuple(tables),
+        select_layer=params.layer,
+        select_rows=matched,
+        select_mode=params.mode,
+    )
 
 
 # -- geoprocessing -----------------------------------------------------------------------
@@ -262,13 +219,20 @@ def run_join(params: JoinParams, frames: Frames) -> AnalysisOutcome:
         style = graduated_style(result, "count")
     else:
         result, summary = spatial_join(
-            target, source, how=params.how, predicate=params.predicate  # type: ignore[arg-type]
+            target,
+            source,
+            how=params.how,  # type: ignore[arg-type]
+            predicate=params.predicate,
         )
         style = Style.for_geometry(geometry_family(result))
     return AnalysisOutcome(
-        tr("Spatial join"), summary, (_summary(summary),),
-        layer_name=f"{params.target}_join", frame=result, style=style,
-    )  # fmt: skip
+        tr("Spatial join"),
+        summary,
+        (_summary(summary),),
+        layer_name=f"{params.target}_join",
+        frame=result,
+        style=style,
+    )
 
 
 def run_dissolve(params: DissolveParams, frames: Frames) -> AnalysisOutcome:
@@ -279,9 +243,13 @@ def run_dissolve(params: DissolveParams, frames: Frames) -> AnalysisOutcome:
     style = categorize(result, params.by) if params.by else Style.for_geometry("polygon")
     tables = (_summary(summary), (tr("Groups"), _attributes(result)))
     return AnalysisOutcome(
-        tr("Dissolve"), summary, tables,
-        layer_name=f"{params.layer}_dissolved", frame=result, style=style,
-    )  # fmt: skip
+        tr("Dissolve"),
+        summary,
+        tables,
+        layer_name=f"{params.layer}_dissolved",
+        frame=result,
+        style=style,
+    )
 
 
 def run_buffer(params: BufferParams, frames: Frames) -> AnalysisOutcome:
@@ -289,38 +257,25 @@ def run_buffer(params: BufferParams, frames: Frames) -> AnalysisOutcome:
     from mgis.analysis.geoprocessing import buffer
 
     result, summary = buffer(
-        frames[params.layer], list(params.distances), dissolve=params.dissolve, by=params.by,
+        frames[params.layer],
+        list(params.distances),
+        dissolve=params.dissolve,
+        by=params.by,
         rings=params.rings,
-    )  # fmt: skip
+    )
     style = (
-        _distance_style(result, "distance")
+        distance_style(result, "distance")
         if len(params.distances) > 1
         else Style(fill="#3182bd55", stroke="#08519c", stroke_width=0.4)
     )
     return AnalysisOutcome(
-        tr("Buffer"), summary, (_summary(summary),),
-        layer_name=f"{params.layer}_buffer", frame=result, style=style,
-    )  # fmt: skip
-
-
-def _distance_style(frame: gpd.GeoDataFrame, field: str) -> Style:
-    """Distance bands: one class per distance, dark (near) to light (far), translucent."""
-    distances = sorted({float(d) for d in frame[field].dropna()})
-    colours = list(reversed(ramp_colors("Blues", len(distances) + 1)[1:]))
-    classes = []
-    lower = 0.0
-    for distance, colour in zip(distances, colours, strict=True):
-        count = int((frame[field] == distance).sum())
-        label = f"{lower:g} \u2013 {distance:g} m"
-        classes.append(
-            StyleClass(label, f"{colour}99", "#08306b", lower=lower, upper=distance, count=count)
-        )
-        lower = distance
-    base = Style.for_geometry("polygon", stroke="#08306b")
-    return dataclasses.replace(
-        base, mode="graduated", field=field, classes=tuple(classes), method="equal_interval",
-        ramp="Blues",
-    )  # fmt: skip
+        tr("Buffer"),
+        summary,
+        (_summary(summary),),
+        layer_name=f"{params.layer}_buffer",
+        frame=result,
+        style=style,
+    )
 
 
 def run_clip(params: ClipParams, frames: Frames) -> AnalysisOutcome:
@@ -329,9 +284,13 @@ def run_clip(params: ClipParams, frames: Frames) -> AnalysisOutcome:
 
     result, summary = clip(frames[params.layer], frames[params.mask])
     return AnalysisOutcome(
-        tr("Clip"), summary, (_summary(summary),), layer_name=f"{params.layer}_clipped",
-        frame=result, style=Style.for_geometry(geometry_family(result)),
-    )  # fmt: skip
+        tr("Clip"),
+        summary,
+        (_summary(summary),),
+        layer_name=f"{params.layer}_clipped",
+        frame=result,
+        style=Style.for_geometry(geometry_family(result)),
+    )
 
 
 def run_intersection(params: IntersectionParams, frames: Frames) -> AnalysisOutcome:
@@ -340,10 +299,13 @@ def run_intersection(params: IntersectionParams, frames: Frames) -> AnalysisOutc
 
     result, summary = intersection(frames[params.layer], frames[params.overlay])
     return AnalysisOutcome(
-        tr("Intersection"), summary, (_summary(summary),),
-        layer_name=f"{params.layer}_x_{params.overlay}", frame=result,
+        tr("Intersection"),
+        summary,
+        (_summary(summary),),
+        layer_name=f"{params.layer}_x_{params.overlay}",
+        frame=result,
         style=Style.for_geometry(geometry_family(result)),
-    )  # fmt: skip
+    )
 
 
 # -- accessibility ----------------------------------------------------------------------
@@ -354,14 +316,19 @@ def run_rings(params: RingsParams, frames: Frames) -> AnalysisOutcome:
     from mgis.analysis.accessibility import facility_rings
 
     result, summary = facility_rings(
-        frames[params.facilities], type_column=params.type_field,
-        distances=list(params.distances), rings=params.rings,
-    )  # fmt: skip
+        frames[params.facilities],
+        type_column=params.type_field,
+        distances=list(params.distances),
+        rings=params.rings,
+    )
     return AnalysisOutcome(
-        tr("Facility rings"), summary, (_summary(summary), (tr("Rings"), _attributes(result))),
-        layer_name=f"{params.facilities}_rings", frame=result,
-        style=_distance_style(result, "distance"),
-    )  # fmt: skip
+        tr("Facility rings"),
+        summary,
+        (_summary(summary), (tr("Rings"), _attributes(result))),
+        layer_name=f"{params.facilities}_rings",
+        frame=result,
+        style=distance_style(result, "distance"),
+    )
 
 
 def run_coverage(params: CoverageParams, frames: Frames) -> AnalysisOutcome:
@@ -370,9 +337,12 @@ def run_coverage(params: CoverageParams, frames: Frames) -> AnalysisOutcome:
 
     districts = frames[params.districts] if params.districts else None
     result, summary = coverage(
-        frames[params.zones], frames[params.points], weight=params.weight,
-        districts=districts, district_column=params.district_field,
-    )  # fmt: skip
+        frames[params.zones],
+        frames[params.points],
+        weight=params.weight,
+        districts=districts,
+        district_column=params.district_field,
+    )
     if params.uncovered_only:
         result = result[~result["covered"].to_numpy()]
     tables = [_summary(summary)]
@@ -387,25 +357,35 @@ def run_coverage(params: CoverageParams, frames: Frames) -> AnalysisOutcome:
         )
         tables.insert(len(tables) - 1, (tr("Covered within each distance"), within))
     return AnalysisOutcome(
-        tr("Coverage"), summary, tuple(tables), layer_name=f"{params.points}_coverage",
-        frame=result, style=pass_fail_style(result, "covered"),
-    )  # fmt: skip
+        tr("Coverage"),
+        summary,
+        tuple(tables),
+        layer_name=f"{params.points}_coverage",
+        frame=result,
+        style=pass_fail_style(result, "covered"),
+    )
 
 
 def run_distance(params: DistanceParams, frames: Frames) -> AnalysisOutcome:
-    """Walking distance to the nearest facility, graduated."""
+    """Measure the walking distance to the nearest facility; graduated."""
     from mgis.analysis.network import network_distance
 
     result = network_distance(
-        frames[params.network], frames[params.facilities], frames[params.targets],
+        frames[params.network],
+        frames[params.facilities],
+        frames[params.targets],
         measure_from=params.measure_from,  # type: ignore[arg-type]
-        facility_field=params.facility_field, tolerance=params.tolerance,
-    )  # fmt: skip
+        facility_field=params.facility_field,
+        tolerance=params.tolerance,
+    )
     return AnalysisOutcome(
-        tr("Walking distance to facilities"), result.summary, (_summary(result.summary),),
-        layer_name=f"{params.targets}_distance", frame=result.frame,
+        tr("Walking distance to facilities"),
+        result.summary,
+        (_summary(result.summary),),
+        layer_name=f"{params.targets}_distance",
+        frame=result.frame,
         style=graduated_style(result.frame, "distance_m", unit=" m"),
-    )  # fmt: skip
+    )
 
 
 def run_service_areas(params: ServiceAreaParams, frames: Frames) -> AnalysisOutcome:
@@ -413,16 +393,21 @@ def run_service_areas(params: ServiceAreaParams, frames: Frames) -> AnalysisOutc
     from mgis.analysis.network import service_areas
 
     result = service_areas(
-        frames[params.network], frames[params.facilities], list(params.distances),
-        width=params.width, tolerance=params.tolerance,
-    )  # fmt: skip
+        frames[params.network],
+        frames[params.facilities],
+        list(params.distances),
+        width=params.width,
+        tolerance=params.tolerance,
+    )
     frame = result.frame.iloc[::-1].reset_index(drop=True)
     return AnalysisOutcome(
-        tr("Service areas"), result.summary,
+        tr("Service areas"),
+        result.summary,
         (_summary(result.summary), (tr("Areas"), _attributes(result.frame))),
-        layer_name=f"{params.facilities}_service_areas", frame=frame,
-        style=_distance_style(frame, "distance_m"),
-    )  # fmt: skip
+        layer_name=f"{params.facilities}_service_areas",
+        frame=frame,
+        style=distance_style(frame, "distance_m"),
+    )
 
 
 # -- planning ----------------------------------------------------------------------------
@@ -453,23 +438,30 @@ def housing_mask(params: StandardsParams, frames: Frames) -> np.ndarray:
 
 
 def run_standards(params: StandardsParams, frames: Frames) -> AnalysisOutcome:
-    """The art. 13f check; parcels categorized pass/fail, the criteria table first."""
+    """Check the art. 13f standards; parcels pass/fail, the criteria table first."""
     from mgis.analysis.standards import check_standards
 
     result = check_standards(
-        frames[params.parcels], frames[params.network], frames[params.schools],
-        frames[params.green], thresholds=params.thresholds,
-        housing=housing_mask(params, frames), tolerance=params.tolerance,
-    )  # fmt: skip
+        frames[params.parcels],
+        frames[params.network],
+        frames[params.schools],
+        frames[params.green],
+        thresholds=params.thresholds,
+        housing=housing_mask(params, frames),
+        tolerance=params.tolerance,
+    )
     tables = (
         (tr("Art. 13f criteria"), result.summary.table()),
         _summary(result.summary),
     )
     return AnalysisOutcome(
-        tr("Art. 13f standards check"), result.summary, tables,
-        layer_name=f"{params.parcels}_art13f", frame=result.frame,
+        tr("Art. 13f standards check"),
+        result.summary,
+        tables,
+        layer_name=f"{params.parcels}_art13f",
+        frame=result.frame,
         style=pass_fail_style(result.frame, "standards_ok"),
-    )  # fmt: skip
+    )
 
 
 def run_indicators(params: IndicatorParams, frames: Frames) -> AnalysisOutcome:
@@ -492,9 +484,13 @@ def run_indicators(params: IndicatorParams, frames: Frames) -> AnalysisOutcome:
         result, summary = grid_indicators(layer, cell=params.cell or 500.0, **options)
         name = f"{params.layer}_grid"
     return AnalysisOutcome(
-        tr("Indicators"), summary, (_summary(summary), (tr("Values"), _attributes(result))),
-        layer_name=name, frame=result, style=bins_style(result, "value", summary.bins),
-    )  # fmt: skip
+        tr("Indicators"),
+        summary,
+        (_summary(summary), (tr("Values"), _attributes(result))),
+        layer_name=name,
+        frame=result,
+        style=bins_style(result, "value", summary.bins),
+    )
 
 
 def run_investments(params: InvestmentParams, frames: Frames) -> AnalysisOutcome:
@@ -505,25 +501,31 @@ def run_investments(params: InvestmentParams, frames: Frames) -> AnalysisOutcome
         return frames[name] if name else None
 
     result, summary = investment_stats(
-        frames[params.areas], parcels=frames[params.parcels],
-        plan_zones=optional(params.plan_zones), buildings=optional(params.buildings),
-        addresses=optional(params.addresses), cost_column=params.cost_field,
-        ownership_column=params.ownership_field, zone_column=params.zone_field,
+        frames[params.areas],
+        parcels=frames[params.parcels],
+        plan_zones=optional(params.plan_zones),
+        buildings=optional(params.buildings),
+        addresses=optional(params.addresses),
+        cost_column=params.cost_field,
+        ownership_column=params.ownership_field,
+        zone_column=params.zone_field,
         residents_column=params.residents_field,
-    )  # fmt: skip
+    )
     table = _attributes(result)
     stats = [c for c in table.columns if c not in frames[params.areas].columns]
     keep = [c for c in ("investment_id", "Nazwa zadania", "nazwa") if c in table.columns]
     return AnalysisOutcome(
-        tr("Investment area statistics"), summary,
+        tr("Investment area statistics"),
+        summary,
         ((tr("Comparison"), table[keep + stats]), _summary(summary)),
-        layer_name=f"{params.areas}_stats", frame=result,
+        layer_name=f"{params.areas}_stats",
+        frame=result,
         style=graduated_style(result, "area_ha", unit=" ha"),
-    )  # fmt: skip
+    )
 
 
 def investment_inputs(
-    link: RegisterLink, areas: gpd.GeoDataFrame, investment: str
+    register: Register, areas: gpd.GeoDataFrame, investment: str
 ) -> tuple[dict[int, float], float]:
     """Return the yearly outlays (``Limit <year>`` columns) and land area of an investment.
 
@@ -531,8 +533,8 @@ def investment_inputs(
 
     Parameters
     ----------
-    link : RegisterLink
-        The project's register link.
+    register : Register
+        The saved copy of the linked register (``link.register()``).
     areas : geopandas.GeoDataFrame
         The linked investment areas (``investment_id``, ``area_m2``).
     investment : str
@@ -543,7 +545,6 @@ def investment_inputs(
     tuple
         ``{year: PLN}`` and the land area in m².
     """
-    register = link.register()
     row = areas[areas["investment_id"].astype(str) == investment]
     land = float(row["area_m2"].iloc[0]) if len(row) else 0.0
     if investment not in register.ids:
@@ -557,22 +558,25 @@ def investment_inputs(
     return outlays, land
 
 
-def run_costs(params: CostParams, frames: Frames) -> AnalysisOutcome:  # noqa: ARG001 - uniform
+def run_costs(params: CostParams, frames: Frames) -> AnalysisOutcome:
     """Cash flow and NPV; the yearly table and chart."""
     from mgis.analysis.costs import cash_flow
 
     result = cash_flow(
-        dict(params.outlays), land_m2=params.land_m2, building_m2=params.building_m2,
+        dict(params.outlays),
+        land_m2=params.land_m2,
+        building_m2=params.building_m2,
         rates=params.rates,
-    )  # fmt: skip
+    )
     title = tr("Costs and benefits")
     if params.investment:
         title = f"{title}: {params.investment}"
     return AnalysisOutcome(
-        title, result.summary,
+        title,
+        result.summary,
         ((tr("Cash flow"), result.table), _summary(result.summary)),
         chart=result.table,
-    )  # fmt: skip
+    )
 
 
 JOBS: dict[type, Callable[..., AnalysisOutcome]] = {

@@ -26,12 +26,14 @@ from mgis.commands import RenameLayer, SetLayerProperties
 from mgis.project import Project
 from mgis.render import MapView
 from mgis.ui.actions import build_actions, fill_recent_menu, update_edit_actions
+from mgis.ui.analysis_actions import install_analysis_ui
 from mgis.ui.canvas import MapCanvas
 from mgis.ui.controller import ProjectController
 from mgis.ui.i18n import tr
 from mgis.ui.layer_loading import LayerLoader, file_filters
 from mgis.ui.layer_panel import LayerPanel
 from mgis.ui.map_toolbar import build_map_toolbar
+from mgis.ui.print_actions import install_print_ui
 from mgis.ui.project_files import ProjectFiles
 from mgis.ui.register_actions import install_register_ui
 from mgis.ui.settings import AppSettings, SettingsDialog
@@ -91,6 +93,8 @@ class MainWindow(QMainWindow):
         self.map_toolbar = build_map_toolbar(self, self.canvas, self.controller)
         self._build_status_bar()
         install_register_ui(self)
+        install_print_ui(self)
+        install_analysis_ui(self)
         self._shown_layers: list[int] = []
         self.controller.projectReplaced.connect(self._on_project_replaced)
         self.controller.projectModified.connect(self._on_project_modified)
