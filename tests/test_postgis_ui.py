@@ -1,4 +1,4 @@
-"""PostGIS in the window: connection dialog, browser, adding, view-following, saving, no passwords."""
+"""PostGIS in the window: connection dialog, browser, view-following reads, saving, no passwords."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -76,14 +77,16 @@ def big_table(pg_server: PgServer) -> str:
     return "ui_big"
 
 
-def _window(qtbot, settings_dir: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def win(qtbot, settings_dir: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     store = QSettings(str(settings_dir / "mgis.ini"), QSettings.Format.IniFormat)
     win = MainWindow(settings=AppSettings(store))
     qtbot.addWidget(win)
     win.resize(800, 600)
     win.show()
     win.files.recovery_dir = settings_dir / "recovery"
-    return win
+    yield win
+    win.canvas.shutdown()
 
 
 def test_connection_dialog_tests_and_remembers(
@@ -143,9 +146,8 @@ def test_browser_lists_tables_and_proposes_view_reads(
 
 
 def test_large_table_is_drawn_through_bounding_box_reads(
-    qtbot, pg_server: PgServer, settings_dir: Path, big_table: str, monkeypatch
+    qtbot, win: MainWindow, pg_server: PgServer, big_table: str, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    win = _window(qtbot, settings_dir)
     pg_server.connection("db")
     win.postgis.store.save(pg_server.connection("db"))
     win.canvas.zoom_to_extent((500_000, 300_000, 500_500, 300_400), margin=0)
@@ -168,18 +170,11 @@ def test_large_table_is_drawn_through_bounding_box_reads(
     assert layer.frame.total_bounds[0] > 501_900
     with qtbot.waitSignal(win.canvas.rendered, timeout=20_000):
         win.canvas.redraw()
-    win.canvas.shutdown()
 
 
 def test_save_layer_and_no_password_in_any_written_file(
-    qtbot,
-    pg_server: PgServer,
-    settings_dir: Path,
-    memory_keyring: MemoryKeyring,
-    monkeypatch,
-    tmp_path: Path,
+    qtbot, win: MainWindow, pg_server: PgServer, memory_keyring: MemoryKeyring, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    win = _window(qtbot, settings_dir)
     conn = pg_server.password_connection("secure")
     pgc.forget_password(conn)
     win.postgis.store.save(conn)
@@ -216,11 +211,12 @@ def test_save_layer_and_no_password_in_any_written_file(
     monkeypatch.setattr(db_actions, "choose_table", lambda *a: choice)
     win.postgis.add_action.trigger()
     qtbot.waitUntil(lambda: "z bazy" in win.project.layer_names(), timeout=20_000)
-    project_path = tmp_path / "projekt.gpkg"
+    settings_dir = win.files.recovery_dir.parent
+    project_path = settings_dir / "project" / "projekt.gpkg"
     win.project.save(project_path)
     assert win.files.autosave() is not None
     win.settings.sync()
-    written = [*tmp_path.rglob("*"), *settings_dir.rglob("*")]
+    written = list(settings_dir.rglob("*"))
     assert any(f.name.endswith(".recovery.gpkg") for f in written)
     assert any(f.suffix == ".ini" for f in written)
     for file in written:
@@ -229,5 +225,4 @@ def test_save_layer_and_no_password_in_any_written_file(
             assert PASSWORD.encode() not in data, file
             assert PASSWORD.encode("utf-16-le") not in data, file
     assert memory_keyring.items == {}
-    win.canvas.shutdown()
     pgc.forget_password(conn)

@@ -25,6 +25,7 @@ from mgis.render.scales import frame_view, grid_interval, sheet_scale
 from mgis.render.sheet import Extent, SheetLayout, SheetSpec, compute_layout
 from mgis.render.sheet_map import (
     GridView,
+    clip_layers,
     crs_text,
     draw_layers,
     inset_layer,
@@ -120,7 +121,7 @@ def render_sheet(
     draw_view: MapView = (GridView if vector else MapView)(cx, cy, res, coarse.width, coarse.height)
     view = MapView(cx, cy, res / k, coarse.width * k, coarse.height * k)
     paper = el.Paper(painter, dpi, spec.text_scale, spec.language)
-    layers = sheet_layers(project, spec)
+    layers = clip_layers(sheet_layers(project, spec), draw_view.extent, scale / 100.0)
     exact = paper.rect(layout.map)
     box = QRectF(round(exact.left()), round(exact.top()), exact.width(), exact.height())
     painter.save()
@@ -177,6 +178,8 @@ def _draw_inset(
     painter = paper.painter
     if layer is not None:
         xmin, ymin, xmax, ymax = (float(v) for v in layer.frame.total_bounds)
+        fx0, fy0, fx1, fy1 = frame_extent  # the frame stays on the overview, even when larger
+        xmin, ymin, xmax, ymax = min(xmin, fx0), min(ymin, fy0), max(xmax, fx1), max(ymax, fy1)
         view = MapView.fit((xmin, ymin, xmax, ymax), round(box.width()), round(box.height()), 0.08)
         painter.save()
         painter.setClipRect(box)

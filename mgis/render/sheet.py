@@ -305,7 +305,8 @@ def compute_layout(spec: SheetSpec) -> SheetLayout:
         map_rect = _shrink(Rect(body.x, body.y, body.w - pw - GAP_MM, body.h), gutter)
         parts = _stack_panel(panel, spec, block_h)
     else:
-        ph = spec.panel_mm or min(max(0.28 * inner.h, 62.0), 260.0)
+        share = 0.36 if spec.table is not None else 0.28
+        ph = spec.panel_mm or min(max(share * inner.h, 62.0), 300.0)
         panel = Rect(body.x, body.bottom - ph, body.w, ph)
         map_rect = _shrink(Rect(body.x, body.y, body.w, body.h - ph - GAP_MM), gutter)
         parts = _columns_panel(panel, spec, block_h)
@@ -355,20 +356,20 @@ def _stack_panel(panel: Rect, spec: SheetSpec, block_h: float) -> dict[str, Rect
 
 
 def _columns_panel(panel: Rect, spec: SheetSpec, block_h: float) -> dict[str, Rect | None]:
-    """Split a bottom panel in columns: legend | overview, chart | table, title block."""
+    """Split a bottom panel in columns: legend | overview, chart | table, title block.
+
+    With a table, the table gets a full-height column of its own and the title
+    block goes under the legend.
+    """
     out: dict[str, Rect | None] = {}
-    cols: list[list[str]] = []
-    if spec.legend:
-        cols.append(["legend"])
+    block = spec.title_block is not None
+    table = spec.table is not None
     middle = [n for n, on in (("inset", spec.inset), ("chart", spec.chart is not None)) if on]
-    if middle:
-        cols.append(middle)
-    right = [n for n, on in (("table", spec.table is not None),) if on]
-    if spec.title_block is not None:
-        right.append("title_block")
-    if right:
-        cols.append(right)
-    weights = {"legend": 1.0, "inset": 0.8, "chart": 0.8, "table": 1.2, "title_block": 1.2}
+    first = ["legend"] if spec.legend else []
+    last = ["table"] if table else []
+    (first if table else last).extend(["title_block"] if block else [])
+    cols = [c for c in (first, middle, last) if c]
+    weights = {"legend": 1.0, "inset": 0.8, "chart": 0.8, "table": 1.5, "title_block": 1.2}
     widths = [max(weights[n] for n in col) for col in cols]
     usable = panel.w - GAP_MM * (len(cols) - 1)
     x = panel.x

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import shapely
 from PySide6.QtGui import QPainter
 
 from mgis.layers import VectorLayer
@@ -34,6 +35,12 @@ VECTOR_EXACT_SCALE = 10_000
 VECTOR_DPI = 100
 """Geometry grid of PDFs at smaller scales (0.25 mm on paper)."""
 
+CLIP_MIN_FEATURES = 20_000
+"""Layers with more features are cut to the frame before drawing a sheet that shows a part."""
+
+CLIP_MAX_SHARE = 0.25
+"""... when the frame covers less than this share of the layer's extent."""
+
 INSET_NAMES = ("boundary", "granica", "granica_miasta", "granice", "gmina")
 """Layer names taken for the overview map, in this order, when the spec names none."""
 
@@ -44,6 +51,30 @@ def sheet_layers(project: Project, spec: SheetSpec) -> list[VectorLayer]:
         return [lyr for lyr in project.layers if lyr.visible]
     wanted = set(spec.layers)
     return [lyr for lyr in project.layers if lyr.name in wanted]
+
+
+def clip_layers(layers: Sequence[VectorLayer], extent: Extent, margin: float) -> list[VectorLayer]:
+    """Return ``layers`` with the big ones cut to the features near ``extent``.
+
+    A sheet at 1:2 000 shows a few hundred of 300 000 parcels: the layer's
+    spatial index picks them (``margin`` map units around the frame, for
+    symbols reaching in), so the renderer prepares only those. Layers mostly in
+    the frame are returned as they are.
+    """
+    x0, y0, x1, y1 = extent[0] - margin, extent[1] - margin, extent[2] + margin, extent[3] + margin
+    out: list[VectorLayer] = []
+    for layer in layers:
+        frame = layer.frame
+        if len(frame) < CLIP_MIN_FEATURES or layer.family == "none":
+            out.append(layer)
+            continue
+        lx0, ly0, lx1, ly1 = (float(v) for v in frame.total_bounds)
+        if (x1 - x0) * (y1 - y0) >= CLIP_MAX_SHARE * (lx1 - lx0) * (ly1 - ly0):
+            out.append(layer)
+            continue
+        rows = np.sort(frame.sindex.query(shapely.box(x0, y0, x1, y1)))
+        out.append(dataclasses.replace(layer, frame=frame.iloc[rows]))
+    return out
 
 
 def legend_groups(

@@ -66,8 +66,12 @@ def draw_table(paper: Paper, rect: Rect, table: TableSpec) -> int:
     p.save()
     p.setFont(paper.font(9.0, bold=True))
     p.drawText(QRectF(box.left(), box.top(), box.width(), title_h), flags, table.title)
-    row_h = paper.px(4.0 * paper.text_scale)
-    fits = max(int((box.height() - title_h) // row_h) - 1, 0)
+    size = 1.0
+    for size in (1.0, 0.85, 0.7):  # a smaller font before leaving rows out
+        row_h = paper.px(4.0 * paper.text_scale * size)
+        fits = max(int((box.height() - title_h) // row_h) - 1, 0)
+        if len(table.rows) <= fits:
+            break
     rows = list(table.rows)
     hidden = 0
     if len(rows) > fits:
@@ -75,7 +79,7 @@ def draw_table(paper: Paper, rect: Rect, table: TableSpec) -> int:
         rows = rows[: max(fits - 1, 0)]
         rows.append((paper.text("more").format(n=hidden),) + ("",) * (len(table.headers) - 1))
     n_cols = max(len(table.headers), 1)
-    widths = _column_widths(table, box.width())
+    widths = _column_widths(paper, table, box.width(), size)
     pad = paper.px(1.0)
     y = box.top() + title_h
     p.setPen(paper.pen(0.15))
@@ -84,7 +88,7 @@ def draw_table(paper: Paper, rect: Rect, table: TableSpec) -> int:
             p.setBrush(QColor("#e6e6e6"))
         else:
             p.setBrush(Qt.BrushStyle.NoBrush)
-        font = paper.font(6.5, bold=r == 0)
+        font = paper.font(6.5 * size, bold=r == 0)
         p.setFont(font)
         x = box.left()
         for c in range(n_cols):
@@ -102,15 +106,33 @@ def draw_table(paper: Paper, rect: Rect, table: TableSpec) -> int:
     return hidden
 
 
-def _column_widths(table: TableSpec, width: float) -> list[float]:
-    """Column widths proportional to the longest text of each column."""
+def _column_widths(paper: Paper, table: TableSpec, width: float, size: float) -> list[float]:
+    """Column widths from the widest text of each column; the widest give way when short of room."""
     n = max(len(table.headers), 1)
-    longest = [len(str(h)) for h in table.headers] or [1]
-    for row in table.rows[:200]:
+    plain = QFontMetricsF(paper.font(6.5 * size))
+    bold = QFontMetricsF(paper.font(6.5 * size, bold=True))
+    pad = paper.px(2.4)
+    natural = [bold.horizontalAdvance(str(h)) + pad for h in table.headers] or [width]
+    for row in table.rows[:300]:
         for c, cell in enumerate(row[:n]):
-            longest[c] = max(longest[c], len(str(cell)))
-    weights = [min(max(v, 4), 30) for v in longest]
-    return [width * w / sum(weights) for w in weights]
+            natural[c] = max(natural[c], plain.horizontalAdvance(str(cell)) + pad)
+    total = sum(natural)
+    if total <= width:
+        return [w + (width - total) / len(natural) for w in natural]
+    widths = list(natural)
+    room, open_cols = width, list(range(len(widths)))
+    while open_cols:  # water-filling: narrow columns keep their width, wide ones share the rest
+        share = room / len(open_cols)
+        narrow = [c for c in open_cols if natural[c] <= share]
+        if not narrow:
+            for c in open_cols:
+                widths[c] = share
+            break
+        for c in narrow:
+            widths[c] = natural[c]
+            room -= natural[c]
+            open_cols.remove(c)
+    return widths
 
 
 def draw_chart(paper: Paper, rect: Rect, chart: ChartSpec) -> None:

@@ -19,6 +19,12 @@ from mgis.project import Project
 X0, Y0 = 470_000.0, 500_000.0
 
 
+@pytest.fixture(autouse=True)
+def _qt_app(qapp: object) -> None:
+    """A QApplication first: printing would otherwise create a bare QGuiApplication,
+    which later widget tests in the same session cannot use."""
+
+
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     parcels = gpd.GeoDataFrame(
@@ -30,7 +36,7 @@ def project_path(tmp_path: Path) -> Path:
             shapely.box(X0 + i, Y0 + j, X0 + i + 100, Y0 + j + 100)
             for i in (0, 100)
             for j in (0, 100)
-        ],  # fmt: skip
+        ],
         crs=2180,
     )
     areas = gpd.GeoDataFrame(
@@ -82,11 +88,26 @@ def test_sheet_at_a_fixed_scale(
 ) -> None:
     pdfinfo, pdftotext = require_tool("pdfinfo"), require_tool("pdftotext")
     out = tmp_path / "plan.pdf"
-    code = main([
-        "print", str(project_path), "--paper", "A3", "--orientation", "landscape", "--scale", "5000",
-        "--center", f"{X0 + 100},{Y0 + 100}", "--title", "Plan — Łęczyca", "--author", "Ewa Kłos",
-        "--out", str(out),
-    ])  # fmt: skip
+    code = main(
+        [
+            "print",
+            str(project_path),
+            "--paper",
+            "A3",
+            "--orientation",
+            "landscape",
+            "--scale",
+            "5000",
+            "--center",
+            f"{X0 + 100},{Y0 + 100}",
+            "--title",
+            "Plan — Łęczyca",
+            "--author",
+            "Ewa Kłos",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     assert "1:5 000" in capsys.readouterr().out
     info = _pdfinfo(pdfinfo, out)
@@ -103,10 +124,24 @@ def test_template_feature_table_and_png(
 ) -> None:
     pdftotext = require_tool("pdftotext")
     out = tmp_path / "notatka.pdf"
-    code = main([
-        "print", str(project_path), "--template", "a4-note", "--feature", "inwestycje:nazwa=Szkoła Łąkowa",
-        "--table-layer", "działki", "--table-fields", "nr,wlasnosc", "--language", "en", "--out", str(out),
-    ])  # fmt: skip
+    code = main(
+        [
+            "print",
+            str(project_path),
+            "--template",
+            "a4-note",
+            "--feature",
+            "inwestycje:nazwa=Szkoła Łąkowa",
+            "--table-layer",
+            "działki",
+            "--table-fields",
+            "nr,wlasnosc",
+            "--language",
+            "en",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     text = _text(pdftotext, out)
     assert "Miasto Żółwin" in text  # the project title by default
@@ -134,12 +169,39 @@ def test_template_feature_table_and_png(
 def test_atlas(project_path: Path, tmp_path: Path, require_tool: Callable[[str], str]) -> None:
     pdfinfo = require_tool("pdfinfo")
     out = tmp_path / "atlas.pdf"
-    assert main(["print", str(project_path), "--atlas", "inwestycje", "--name-field", "nazwa",
-                 "--one-file", "--out", str(out)]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "print",
+                str(project_path),
+                "--atlas",
+                "inwestycje",
+                "--name-field",
+                "nazwa",
+                "--one-file",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert re.search(r"Pages:\s+2\n", _pdfinfo(pdfinfo, out))
     folder = tmp_path / "arkusze"
-    assert main(["print", str(project_path), "--atlas", "inwestycje", "--name-field", "nazwa",
-                 "--out", str(folder)]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "print",
+                str(project_path),
+                "--atlas",
+                "inwestycje",
+                "--name-field",
+                "nazwa",
+                "--out",
+                str(folder),
+            ]
+        )
+        == 0
+    )
     assert sorted(p.name for p in folder.iterdir()) == ["Boisko Źródlane.pdf", "Szkoła Łąkowa.pdf"]
 
 

@@ -1,4 +1,4 @@
-"""Printed sheets checked with poppler: page size, text, fonts, exact scale, vector output, atlas."""
+"""Printed sheets checked with poppler: page size, text, fonts, exact scale, vector, atlas."""
 
 from __future__ import annotations
 
@@ -25,14 +25,23 @@ MAGENTA = "#ff00ff"
 TITLE = "Plan sytuacyjny — Łódź, ul. Żółkiewskiego"
 
 
+@pytest.fixture(autouse=True)
+def _qt_app(qapp: object) -> None:
+    """A QApplication first: printing would otherwise create a bare QGuiApplication,
+    which later widget tests in the same session cannot use."""
+
+
 def _run(*args: str) -> str:
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
 @pytest.fixture
 def project() -> Project:
-    cells = [shapely.box(X0 + i * 50, Y0 + j * 50, X0 + i * 50 + 50, Y0 + j * 50 + 50)
-             for i in range(-8, 8) for j in range(-8, 8)]  # fmt: skip
+    cells = [
+        shapely.box(X0 + i * 50, Y0 + j * 50, X0 + i * 50 + 50, Y0 + j * 50 + 50)
+        for i in range(-8, 8)
+        for j in range(-8, 8)
+    ]
     owners = np.array(["Gmina", "Skarb Państwa", "osoba fizyczna", "spółdzielnia"])
     parcels = gpd.GeoDataFrame(
         {
@@ -71,10 +80,16 @@ def project() -> Project:
 
 def _spec(**kw: object) -> SheetSpec:
     base: dict[str, object] = {
-        "paper": "A4", "orientation": "portrait", "scale": 5000, "center": (X0, Y0), "title": TITLE,
+        "paper": "A4",
+        "orientation": "portrait",
+        "scale": 5000,
+        "center": (X0, Y0),
+        "title": TITLE,
         "subtitle": "Zażółć gęślą jaźń",
-        "title_block": TitleBlock(author="Józef Łęcki", department="Wydział Geodezji", sources="EGiB"),
-    }  # fmt: skip
+        "title_block": TitleBlock(
+            author="Józef Łęcki", department="Wydział Geodezji", sources="EGiB"
+        ),
+    }
     base.update(kw)
     return SheetSpec(**base)  # type: ignore[arg-type]
 
@@ -88,8 +103,10 @@ def _magenta_box(png: Path, spec: SheetSpec, px_per_mm: float) -> tuple[int, int
     mask = (r > 200) & (b > 200) & (g < 60)
     frame = compute_layout(spec).map
     outside = np.ones_like(mask)
-    outside[round(frame.y * px_per_mm) : round(frame.bottom * px_per_mm),
-            round(frame.x * px_per_mm) : round(frame.right * px_per_mm)] = False  # fmt: skip
+    outside[
+        round(frame.y * px_per_mm) : round(frame.bottom * px_per_mm),
+        round(frame.x * px_per_mm) : round(frame.right * px_per_mm),
+    ] = False
     mask[outside] = False
     ys, xs = np.nonzero(mask)
     assert len(xs), "the magenta square is not on the page"
@@ -110,9 +127,22 @@ def test_pdf_page_size_text_and_fonts(
     assert "(A3)" in info
     assert re.search(r"Pages:\s+1\n", info)
     text = " ".join(_run(pdftotext, str(out), "-").split())
-    for expected in (TITLE, "Zażółć gęślą jaźń", "Legenda", "Działki", "Skarb Państwa",
-                     "osoba fizyczna", "spółdzielnia", "Ulice", "Skala 1:5 000", "Józef Łęcki",
-                     "Układ współrzędnych", "PL-1992 (EPSG:2180)", "500 000", "470 000"):  # fmt: skip
+    for expected in (
+        TITLE,
+        "Zażółć gęślą jaźń",
+        "Legenda",
+        "Działki",
+        "Skarb Państwa",
+        "osoba fizyczna",
+        "spółdzielnia",
+        "Ulice",
+        "Skala 1:5 000",
+        "Józef Łęcki",
+        "Układ współrzędnych",
+        "PL-1992 (EPSG:2180)",
+        "500 000",
+        "470 000",
+    ):
         assert expected in text, expected
     fonts = _run(pdffonts, str(out))
     assert "DejaVuSans" in fonts
@@ -128,8 +158,10 @@ def test_scale_is_exact_and_features_land_where_they_should(
     out = tmp_path / "a4.pdf"
     print_pdf(project, spec, out)
     dpi = 254  # 10 px per mm
-    subprocess.run([pdftoppm, "-png", "-r", str(dpi), "-singlefile", str(out), str(tmp_path / "page")],
-                   check=True)  # fmt: skip
+    subprocess.run(
+        [pdftoppm, "-png", "-r", str(dpi), "-singlefile", str(out), str(tmp_path / "page")],
+        check=True,
+    )
     x0, y0, x1, y1 = _magenta_box(tmp_path / "page.png", spec, 10)
     # 100 m at 1:5 000 = 20 mm = 200 px at 254 dpi
     assert abs((x1 - x0) - 200) <= 1
@@ -150,8 +182,9 @@ def test_page_is_not_blank_and_stays_vector_with_opacity(
     assert project.layer("Ulice").opacity == 0.5
     images = _run(pdfimages, "-list", str(out)).strip().splitlines()
     assert len(images) == 2, images  # the header lines only: no raster image on the page
-    subprocess.run([pdftoppm, "-png", "-r", "40", "-singlefile", str(out), str(tmp_path / "low")],
-                   check=True)  # fmt: skip
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "40", "-singlefile", str(out), str(tmp_path / "low")], check=True
+    )
     image = QImage(str(tmp_path / "low.png")).convertToFormat(QImage.Format.Format_Grayscale8)
     arr = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
     assert (arr[:, : image.width()] < 200).mean() > 0.1
@@ -200,16 +233,21 @@ def test_atlas_one_file_and_one_file_per_sheet(
             shapely.box(X0 - 200, Y0 - 200, X0, Y0),
             shapely.box(X0, Y0, X0 + 150, Y0 + 100),
             shapely.box(X0 - 50, Y0, X0, Y0 + 50),
-        ],  # fmt: skip
+        ],
         crs=2180,
     )
     project.layers.append(VectorLayer("obreby", areas, style=Style(fill="#00000000")))
     seen: list[int] = []
     out = tmp_path / "atlas.pdf"
     result = print_atlas(
-        project, _spec(center=None, scale=None), "obreby", out, name_field="nazwa",
-        table_layer="Działki", progress=seen.append,
-    )  # fmt: skip
+        project,
+        _spec(center=None, scale=None),
+        "obreby",
+        out,
+        name_field="nazwa",
+        table_layer="Działki",
+        progress=seen.append,
+    )
     assert result.files == [out]
     assert seen[-1] == 100
     assert re.search(r"Pages:\s+3\n", _run(pdfinfo, str(out)))

@@ -157,9 +157,16 @@ def test_texts() -> None:
 
 def test_spec_round_trips_through_json_data() -> None:
     spec = SheetSpec(
-        paper="A2", orientation="landscape", scale=1000, center=(1.0, 2.0), title="Łąka",
-        title_block=TitleBlock(author="Zofia Żak"), table=TABLE, chart=CHART, layers=("a", "b"),
-    )  # fmt: skip
+        paper="A2",
+        orientation="landscape",
+        scale=1000,
+        center=(1.0, 2.0),
+        title="Łąka",
+        title_block=TitleBlock(author="Zofia Żak"),
+        table=TABLE,
+        chart=CHART,
+        layers=("a", "b"),
+    )
     assert SheetSpec.from_dict(spec.to_dict()) == spec
 
 
@@ -187,8 +194,14 @@ def test_builtin_templates() -> None:
 
 def test_user_templates_live_in_the_project(tmp_path) -> None:  # type: ignore[no-untyped-def]
     project = Project()
-    spec = SheetSpec(paper="A2", orientation="landscape", scale=2500, title="nie zapisywany",
-                     center=(1.0, 1.0), grid=False)  # fmt: skip
+    spec = SheetSpec(
+        paper="A2",
+        orientation="landscape",
+        scale=2500,
+        title="nie zapisywany",
+        center=(1.0, 1.0),
+        grid=False,
+    )
     save_user_template(project, "Plan wydziału", spec)
     assert METADATA_KEY in project.metadata
     path = project.save(tmp_path / "p.gpkg")

@@ -137,7 +137,10 @@ def test_polish_strings(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-
         win = MainWindow()
         qtbot.addWidget(win)
         menus = [a.text() for a in win.menuBar().actions()]
-        assert menus[:6] == ["&Projekt", "&Edycja", "&Widok", "W&arstwa", "&Rejestr", "Pomo&c"]
+        assert menus[:9] == [
+            "&Projekt", "&Edycja", "&Widok", "W&arstwa", "&Analiza",
+            "&Rejestr", "&Wydruk", "&Eksport", "Pomo&c",
+        ]  # fmt: skip
         assert win.layer_panel.windowTitle() == "Warstwy"
         assert win.menu_actions.undo.text() == "&Cofnij"
     finally:
