@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,3 +36,25 @@ def _find_tool(name: str) -> str:
 def require_tool() -> Callable[[str], str]:
     """Look up an external program such as ``ogrinfo``; see ``_find_tool``."""
     return _find_tool
+
+
+@pytest.fixture(autouse=True)
+def _no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answer modal dialogs at once: one left open would hang the whole run.
+
+    Message boxes answer Discard/Ok, other dialogs are rejected and file dialogs
+    cancelled. Tests that check a dialog patch it themselves; their patch,
+    applied later or on the subclass, wins.
+    """
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+    monkeypatch.setattr(QDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([], ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+    button = QMessageBox.StandardButton
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: button.Discard)
+    for name in ("critical", "warning", "information"):
+        monkeypatch.setattr(QMessageBox, name, lambda *a, **k: button.Ok)

@@ -157,7 +157,9 @@ def start_server() -> PgServer:
             "the PostGIS extension is not installed: apt-get install postgresql-15-postgis-3"
         )
     as_postgres = os.geteuid() == 0
-    root = Path(tempfile.mkdtemp(prefix="mgis-pg-"))
+    # The server user must reach the folder: under /tmp, whatever TMPDIR says.
+    base = "/tmp" if as_postgres and Path("/tmp").is_dir() else None
+    root = Path(tempfile.mkdtemp(prefix="mgis-pg-", dir=base))
     (root / "sock").mkdir()
     server = PgServer(root=root, port=_free_port(), bindir=bindir, as_postgres=as_postgres)
     if as_postgres:

@@ -110,6 +110,10 @@ class CostDialog(AnalysisDialog):
         self.choices = dict(investments or {})
         r = CostRates()
         self.investment = QComboBox()
+        self.investment.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.investment.setMinimumContentsLength(30)
         self.investment.addItem(tr("(enter the values)"), None)
         for key, (label, _, _) in self.choices.items():
             self.investment.addItem(label, key)

@@ -437,6 +437,20 @@ def housing_mask(params: StandardsParams, frames: Frames) -> np.ndarray:
     return housing
 
 
+def criteria_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the art. 13f criteria table with the criteria and thresholds in plain words."""
+    names = {
+        "school": tr("Primary school"),
+        "green_total": tr("Green areas nearby"),
+        "large_green": tr("Large green area"),
+    }
+    within = f" {tr('within')} "
+    return table.assign(
+        criterion=[names.get(str(c), str(c)) for c in table["criterion"]],
+        threshold=table["threshold"].astype(str).str.replace(" within ", within),
+    )
+
+
 def run_standards(params: StandardsParams, frames: Frames) -> AnalysisOutcome:
     """Check the art. 13f standards; parcels pass/fail, the criteria table first."""
     from mgis.analysis.standards import check_standards
@@ -451,7 +465,7 @@ def run_standards(params: StandardsParams, frames: Frames) -> AnalysisOutcome:
         tolerance=params.tolerance,
     )
     tables = (
-        (tr("Art. 13f criteria"), result.summary.table()),
+        (tr("Art. 13f criteria"), criteria_table(result.summary.table())),
         _summary(result.summary),
     )
     return AnalysisOutcome(

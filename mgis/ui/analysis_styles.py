@@ -92,7 +92,7 @@ def distance_style(frame: gpd.GeoDataFrame, field: str) -> Style:
         count = int((frame[field] == distance).sum())
         label = f"{lower:g} \u2013 {distance:g} m"
         classes.append(
-            StyleClass(label, f"{colour}99", "#08306b", lower=lower, upper=distance, count=count)
+            StyleClass(label, f"{colour}55", "#08306b", lower=lower, upper=distance, count=count)
         )
         lower = distance
     base = Style.for_geometry("polygon", stroke="#08306b")

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mgis.ui.i18n import tr
+from mgis.ui.i18n import current_language, tr
 
 if TYPE_CHECKING:
     from mgis.ui.analysis_jobs import AnalysisOutcome
@@ -69,19 +69,55 @@ def column_labels() -> dict[str, str]:
     }
 
 
-def format_value(value: object) -> str:
-    """Return a table cell's text: numbers with spaces between thousands."""
+def key_labels() -> dict[str, str]:
+    """Return plain-language names of the most used summary items."""
+    return {
+        "total": tr("Features examined"),
+        "covered": tr("Covered"),
+        "uncovered": tr("Not covered"),
+        "share": tr("Share covered"),
+        "weight": tr("Weight field"),
+        "weight_total": tr("Weight in total"),
+        "weight_covered": tr("Weight covered"),
+        "weight_share": tr("Share of the weight covered"),
+        "parcels": tr("Parcels"),
+        "passed_all": tr("Parcels meeting every criterion"),
+        "share_passed": tr("Share meeting every criterion"),
+        "unreachable": tr("Parcels without a school reachable"),
+        "npv_pln": tr("Net present value (NPV), PLN"),
+        "payback_year": tr("Payback year (discounted)"),
+        "simple_payback_year": tr("Payback year (simple)"),
+        "total_outlays_pln": tr("Outlays in total, PLN"),
+        "total_benefits_pln": tr("Benefits in total, PLN"),
+        "layer_features": tr("Features in the layer"),
+        "matched": tr("Features found"),
+        "selected": tr("Features selected"),
+        "features": tr("Result features"),
+        "input_features": tr("Input features"),
+        "area_m2": tr("Area, m²"),
+    }
+
+
+def format_value(value: object, column: str = "") -> str:
+    """Return a table cell's text: numbers with spaces between thousands (not in years)."""
     if isinstance(value, bool):
         return tr("yes") if value else tr("no")
     if isinstance(value, int):
-        return f"{value:,}".replace(",", " ")
+        return str(value) if _is_year(column) else f"{value:,}".replace(",", " ")
+    if isinstance(value, float) and math.isnan(value):
+        return ""
     if isinstance(value, float):
-        if math.isnan(value):
-            return ""
         if value.is_integer() and abs(value) < 1e15:
             return f"{value:,.0f}".replace(",", " ")
-        return f"{value:,.4g}".replace(",", " ") if abs(value) < 1 else _two(value)
+        text = f"{value:,.4g}".replace(",", " ") if abs(value) < 1 else _two(value)
+        return text.replace(".", ",") if current_language() == "pl" else text
     return "" if value is None else str(value)
+
+
+def _is_year(column: str) -> bool:
+    """Return True for a column of years (``year``, ``Rok rozpoczęcia`` ...)."""
+    name = column.lower()
+    return "year" in name or name.startswith("rok")
 
 
 def _two(value: float) -> str:
@@ -151,9 +187,13 @@ class SummaryView(QWidget):
         widget.verticalHeader().setVisible(False)
         widget.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         widget.setAlternatingRowColors(True)
+        keys = key_labels() if "key" in table.columns else {}
         for r, row in enumerate(table.itertuples(index=False)):
             for c, value in enumerate(row):
-                item = QTableWidgetItem(format_value(_plain(value)))
+                text = format_value(_plain(value), str(table.columns[c]))
+                if keys and table.columns[c] == "key":
+                    text = keys.get(text, text)
+                item = QTableWidgetItem(text)
                 if isinstance(_plain(value), int | float):
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -178,7 +218,10 @@ class SummaryView(QWidget):
         labels = column_labels()
         lines = ["\t".join(labels.get(str(c), str(c)) for c in table.columns)]
         lines += [
-            "\t".join(format_value(_plain(v)) for v in row) for row in table.itertuples(index=False)
+            "\t".join(
+                format_value(_plain(v), str(c)) for c, v in zip(table.columns, row, strict=True)
+            )
+            for row in table.itertuples(index=False)
         ]
         return "\n".join(lines)
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QMessageBox
 
 from mgis.analysis.costs import CostRates
 from mgis.demo import build_demo
@@ -37,10 +38,11 @@ from mgis.ui.workers import Worker
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+def _isolated_settings(tmp_path_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("settings")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     QStandardPaths.setTestModeEnabled(True)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +75,10 @@ def test_parsing_distances_and_outlays() -> None:
     for bad in ("", "abc", "-5", "0"):
         with pytest.raises(ValueError, match="metres"):
             parse_distances(bad)
-    assert parse_outlays("2026: 500 000, 2025:1000000; 2025: 1") == ((2025, 1000001.0), (2026, 500000.0))
+    assert parse_outlays("2026: 500 000, 2025:1000000; 2025: 1") == (
+        (2025, 1000001.0),
+        (2026, 500000.0),
+    )
     with pytest.raises(ValueError, match="YEAR"):
         parse_outlays("2025 1000")
 
@@ -86,7 +91,8 @@ def test_dialogs_prefill_the_demo_layers(qtbot, project: Project) -> None:  # ty
     assert (params.parcels, params.network, params.schools, params.green) == (
         "parcels", "streets", "schools", "green_areas",
     )  # fmt: skip
-    assert params.zones == "plan_zones" and params.zone_values == ("MN", "MW")
+    assert params.zones == "plan_zones"
+    assert params.zone_values == ("MN", "MW")
     assert params.thresholds.school_m == 1500.0
     dialog.rural.setChecked(True)
     assert dialog.parameters().thresholds.school_m == 3000.0
@@ -102,7 +108,8 @@ def test_dialogs_prefill_the_demo_layers(qtbot, project: Project) -> None:  # ty
     qtbot.addWidget(service)
     service.width_box.setValue(0)
     service.accept()
-    assert not service.result() and service.message.isVisibleTo(service)
+    assert not service.result()
+    assert service.message.isVisibleTo(service)
 
 
 def test_ok_is_refused_until_complete(qtbot, project: Project) -> None:  # type: ignore[no-untyped-def]
@@ -133,7 +140,8 @@ def test_cost_dialog_uses_the_registers_exact_values(qtbot, project: Project) ->
     assert params.rates == CostRates()
     dialog.land.setValue(5000)  # the user's own figures win
     dialog.outlays.setText("2025: 1")
-    assert dialog.parameters().land_m2 == 5000 and dialog.parameters().outlays == ((2025, 1.0),)
+    assert dialog.parameters().land_m2 == 5000
+    assert dialog.parameters().outlays == ((2025, 1.0),)
 
 
 def test_menu_sits_after_layer_in_polish(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -164,9 +172,11 @@ def test_every_dialog_runs_and_adds_a_styled_layer(qtbot, window) -> None:  # ty
             dialog.areas.setCurrentIndex(dialog.areas.findData("districts"))
         outcome = _run(qtbot, ui, dialog.parameters())
         layer = window.project.layer(window.project.layer_names()[-1])
-        assert layer.frame is not None and len(layer.frame)
+        assert layer.frame is not None
+        assert len(layer.frame)
         modes[kind] = layer.style.mode
-        assert outcome.tables and ui.summary is not None
+        assert outcome.tables
+        assert ui.summary is not None
     assert modes["rings"] == modes["service_area"] == modes["distance"] == "graduated"
     assert modes["indicators"] == "graduated"
     assert modes["coverage"] == modes["standards"] == "categorized"
@@ -202,9 +212,12 @@ def test_input_problems_are_told_in_plain_words(qtbot, window) -> None:  # type:
     with qtbot.waitSignal(ui.failed, timeout=30_000) as blocker:
         ui.run(CoverageParams(zones="schools", points="addresses"))  # points are no zones
     text = blocker.args[0]
-    assert "zones" in text and "polygon" in text
-    assert "Traceback" not in text and "AnalysisError" not in text
-    assert ui.error_box is not None and text in ui.error_box.text()
+    assert "zones" in text
+    assert "polygon" in text
+    assert "Traceback" not in text
+    assert "AnalysisError" not in text
+    assert ui.error_box is not None
+    assert text in ui.error_box.text()
     ui.error_box.close()
     with qtbot.waitSignal(ui.failed, timeout=30_000) as blocker:
         ui.run(SelectExpressionParams("parcels", "no_such_field > 3"))
@@ -250,7 +263,8 @@ def test_summary_view_copies_and_exports(qtbot, tmp_path) -> None:  # type: igno
         "year": [2025, 2026], "net": [-1000.0, 250.5], "cumulative_discounted": [-1000.0, -760.0]
     })  # fmt: skip
     view.show_outcome(AnalysisOutcome("Coverage", None, (("Per district", table),), chart=flows))
-    assert view.tabs.count() == 2 and view.tabs.tabText(1) == "Chart"
+    assert view.tabs.count() == 2
+    assert view.tabs.tabText(1) == "Chart"
     assert view.table_text() == "District\tShare\nZatorze\t0.5\nPodgórze\t0.25"
     view.copy()
     from PySide6.QtWidgets import QApplication

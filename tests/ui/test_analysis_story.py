@@ -119,9 +119,11 @@ def test_done_when_story(qtbot, demo, tmp_path) -> None:  # type: ignore[no-unty
     outcome = accept(qtbot, ui, dialog)
     touched = set(parcels.frame["id_dzialki"].iloc[parcels.selected])
     linked = register.state.parcels_of([INVESTMENT])
-    assert touched == set(linked) and len(touched) == 8
+    assert touched == set(linked)
+    assert len(touched) == 8
     owners = outcome.tables[0][1].set_index("wlasnosc")["count"].to_dict()
-    assert ui.summary is not None and ui.summary.isVisible()
+    assert ui.summary is not None
+    assert ui.summary.isVisible()
     assert ui.summary.view.tabs.tabText(0) == "Wybrane obiekty według wartości"
     area_file = tmp_path / "investment.gpkg"
     write_layer(areas.frame.iloc[[row]], area_file, "area")
@@ -139,7 +141,8 @@ def test_done_when_story(qtbot, demo, tmp_path) -> None:  # type: ignore[no-unty
     choose(dialog.parcels, "parcels")
     stats = accept(qtbot, ui, dialog)
     comparison = stats.tables[0][1]
-    assert len(comparison) == 1 and comparison["parcels"].iloc[0] == 8
+    assert len(comparison) == 1
+    assert comparison["parcels"].iloc[0] == 8
     area_by_owner = selected.assign(a=selected.area).groupby("wlasnosc")["a"].sum()
     for owner, m2 in area_by_owner.items():
         assert comparison[f"own_{owner}_m2"].iloc[0] == pytest.approx(m2, rel=1e-6)
@@ -192,7 +195,7 @@ def test_done_when_story(qtbot, demo, tmp_path) -> None:  # type: ignore[no-unty
     assert len(failing) == standards.summary.parcels - standards.summary.passed_all > 0
     assert (~failing["school_ok"] & (failing["school_m"] > 1500)).all()  # why: no school nearby
     criteria = ui.summary.view.tables[0]
-    assert criteria.set_index("criterion").loc["school", "failed"] == len(failing)
+    assert criteria.set_index("criterion").loc["Szkoła podstawowa", "failed"] == len(failing)
     assert result.style.classes[1].label == "Nie spełnia"
     assert result.style.classes[1].count == len(failing)
     got = cli("standards", "--network", f"{project_file}:streets", "--parcels",
