@@ -277,3 +277,20 @@ def test_short_form_round_trip(p: ParcelId) -> None:
     assert ParcelId.parse(p.number, ctx) == p
     assert ParcelId.parse(p.short, ParcelContext((p.unit_code,))) == p
     assert ParcelId.parse(f"obr. {int(p.obreb)} dz. {p.number}", ctx) == p
+
+
+_register_alphabet = st.sampled_from([*"0123456789./-_ ,;:abcdzobrnęłŁ\n\t", "dz.", "obr."])
+
+
+@given(st.one_of(st.text(), st.lists(_register_alphabet, max_size=30).map("".join)))
+def test_arbitrary_text_raises_only_the_library_error(text: str) -> None:
+    contexts = (None, ParcelContext(("302101_1",), "3"), ParcelContext(("302101_4", "302101_5")))
+    for ctx in contexts:
+        try:
+            parsed = ParcelId.parse(text, ctx)
+        except ParcelIdError as exc:
+            message = str(exc)  # every rejection says why
+        else:
+            message = "parsed"
+            assert ParcelId.parse(str(parsed)) == parsed
+        assert message
