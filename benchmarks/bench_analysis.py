@@ -9,8 +9,10 @@ Coordination: every task is a function ``task_<name>(data, runs) -> Result`` lis
 in ``TASKS`` below.  Network analyses (distance, service areas, standards, costs)
 add their own functions and append them to ``TASKS`` -- keep one entry per task.
 
-The QGIS peer figures are the issue's QGIS 3.22 processing reference (data in
-memory), printed as "QGIS (issue ref.)": running QGIS processing here is not set up.
+The QGIS peer: when Debian's python3-qgis is installed, the same operations run
+through QGIS 3.22 processing on the same GeoPackage (data on disk) in a subprocess
+and their medians are printed beside ours; otherwise the issue's reference figures
+(QGIS processing, data in memory) are printed and marked "qgis (issue ref.)".
 """
 
 from __future__ import annotations
@@ -27,10 +29,58 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd
-from _common import Result, emit, median_time, peak_rss_mb, print_table
+from _common import (
+    Result,
+    emit,
+    median_time,
+    peak_rss_mb,
+    print_table,
+    qgis_available,
+    run_qgis,
+)
 
 CACHE = Path(tempfile.gettempdir()) / "mgis-bench"
 PEER = "qgis (issue ref.)"
+MEASURED: dict[str, float | None] = {}  # QGIS medians by task key, when QGIS ran here
+QGIS_SCRIPT = """
+import sys, time
+sys.path.append("/usr/share/qgis/python/plugins")
+from qgis.core import QgsApplication
+app = QgsApplication([], False); app.initQgis()
+from processing.core.Processing import Processing
+Processing.initialize()
+import processing
+path, task, runs = PROJECT_PATH, TASK, int(sys.argv[1])
+L = lambda name: path + "|layername=" + name
+def buffers():
+    merged = processing.run("native:mergevectorlayers", {"LAYERS": [L("schools"),
+        L("kindergartens"), L("bus_stops")], "OUTPUT": "memory:"})["OUTPUT"]
+    return processing.run("native:buffer", {"INPUT": merged, "DISTANCE": 500,
+        "DISSOLVE": True, "OUTPUT": "memory:"})["OUTPUT"]
+zones = buffers() if task == "select" else None
+steps = {
+    "buffer": buffers,
+    "select": lambda: processing.run("native:extractbylocation", {"INPUT": L("parcels"),
+        "PREDICATE": [0], "INTERSECT": zones, "OUTPUT": "memory:"}),
+    "join": lambda: processing.run("native:joinattributesbylocation", {"INPUT": L("addresses"),
+        "JOIN": L("parcels"), "PREDICATE": [0], "METHOD": 0, "OUTPUT": "memory:"}),
+    "dissolve": lambda: processing.run("native:dissolve", {"INPUT": L("parcels"),
+        "FIELD": ["wlasnosc"], "OUTPUT": "memory:"}),
+}
+for _ in range(runs):
+    t = time.perf_counter(); steps[task](); print(time.perf_counter() - t, flush=True)
+"""
+
+
+def measure_qgis(path: Path, runs: int) -> None:
+    """Time the same operations with QGIS processing (when installed) into MEASURED."""
+    if not qgis_available():
+        return
+    for key in ("buffer", "select", "join", "dissolve"):
+        script = QGIS_SCRIPT.replace("PROJECT_PATH", repr(str(path))).replace("TASK", repr(key))
+        MEASURED[key] = run_qgis(script, 1 if key == "dissolve" else runs)
+
+
 LAYERS = ("parcels", "schools", "kindergartens", "bus_stops", "addresses", "districts")
 
 
@@ -48,8 +98,13 @@ def load_town(size: int) -> dict[str, Any]:
     return {name: project.layer(name).frame for name in LAYERS}
 
 
-def _result(task: str, size: int, median: float, target: float, peer: float | None) -> Result:
-    """Build a result row with the peak memory so far."""
+def _result(
+    task: str, size: int, median: float, target: float, peer: float | None, *, key: str = ""
+) -> Result:
+    """Build a result row with the peak memory so far and QGIS's figure beside it."""
+    label = PEER
+    if MEASURED.get(key) is not None:
+        peer, label = MEASURED[key], "qgis"
     return Result(
         bench="analysis",
         task=task,
@@ -58,7 +113,7 @@ def _result(task: str, size: int, median: float, target: float, peer: float | No
         target_s=target,
         peak_mb=round(peak_rss_mb() or 0, 1) or None,
         ratio=round(median / target, 2),
-        peer=PEER if peer is not None else None,
+        peer=label if peer is not None else None,
         peer_median_s=peer,
     )
 
@@ -78,7 +133,7 @@ def task_buffers_dissolved(data: dict[str, Any], runs: int) -> Result:
     facilities = _facilities(data)
     data["_zones"] = buffer(facilities, 500, dissolve=True)[0]
     median = median_time(lambda: buffer(facilities, 500, dissolve=True), runs)
-    return _result("buffer 500 m dissolved", len(facilities), median, 0.15, 0.13)
+    return _result("buffer 500 m dissolved", len(facilities), median, 0.15, 0.13, key="buffer")
 
 
 def task_select_parcels(data: dict[str, Any], runs: int) -> Result:
@@ -95,7 +150,7 @@ def task_select_parcels(data: dict[str, Any], runs: int) -> Result:
     cold = time.perf_counter() - start
     print(f"(select: {len(selected)} parcels; first run with index build {cold:.3f} s)")
     median = median_time(lambda: select_by_location(parcels, zones), runs)
-    return _result("select parcels ∩ buffers", len(parcels), median, 0.8, 1.3)
+    return _result("select parcels ∩ buffers", len(parcels), median, 0.8, 1.3, key="select")
 
 
 def task_join_addresses(data: dict[str, Any], runs: int) -> Result:
@@ -104,7 +159,7 @@ def task_join_addresses(data: dict[str, Any], runs: int) -> Result:
 
     addresses, parcels = data["addresses"], data["parcels"]
     median = median_time(lambda: spatial_join(addresses, parcels), runs)
-    return _result("join addresses → parcels", len(addresses), median, 0.5, 2.8)
+    return _result("join addresses → parcels", len(addresses), median, 0.5, 2.8, key="join")
 
 
 def task_dissolve_owner(data: dict[str, Any], runs: int) -> Result:
@@ -119,7 +174,7 @@ def task_dissolve_owner(data: dict[str, Any], runs: int) -> Result:
 
     median = median_time(run, max(1, min(runs, 1)))
     print(f"(dissolve: {holder['summary']})")
-    return _result("dissolve parcels by owner", len(parcels), median, 7.0, 32.2)
+    return _result("dissolve parcels by owner", len(parcels), median, 7.0, 32.2, key="dissolve")
 
 
 def task_grid_indicators(data: dict[str, Any], runs: int) -> Result:
@@ -155,13 +210,17 @@ def main() -> int:
     start = time.perf_counter()
     data = load_town(args.parcels)
     print(f"(town loaded in {time.perf_counter() - start:.1f} s)")
+    measure_qgis(CACHE / f"town_{args.parcels}" / "demo_town.gpkg", args.runs)
     results: list[Result] = []
     for task in TASKS:
         if args.only and task.__name__.removeprefix("task_") not in args.only:
             continue
         emit(task(data, args.runs), results)
     print_table(results)
-    print("QGIS s = QGIS 3.22 processing, data in memory: the issue's reference figures.")
+    if MEASURED:
+        print("QGIS s = QGIS 3.22 processing run here on the same GeoPackage (data on disk).")
+    else:
+        print("QGIS s = QGIS 3.22 processing, data in memory: the issue's reference figures.")
     return 0
 
 

@@ -143,6 +143,18 @@ def _run(
     return done
 
 
+def _stop_orphans(bindir: Path, as_postgres: bool) -> None:
+    """Stop clusters left by test sessions that were killed (their owner process is gone)."""
+    for owner in Path(tempfile.gettempdir()).glob("mgis-pg-*/owner.pid"):
+        try:
+            os.kill(int(owner.read_text(encoding="utf-8")), 0)
+        except ProcessLookupError:
+            orphan = PgServer(root=owner.parent, port=0, bindir=bindir, as_postgres=as_postgres)
+            orphan.stop()
+        except (OSError, ValueError):
+            continue
+
+
 def start_server() -> PgServer:
     """Create, start and prepare a throwaway cluster (see the module docstring)."""
     bindir = _bindir()
@@ -157,10 +169,12 @@ def start_server() -> PgServer:
             "the PostGIS extension is not installed: apt-get install postgresql-15-postgis-3"
         )
     as_postgres = os.geteuid() == 0
+    _stop_orphans(bindir, as_postgres)
     # The server user must reach the folder: under /tmp, whatever TMPDIR says.
     base = "/tmp" if as_postgres and Path("/tmp").is_dir() else None
     root = Path(tempfile.mkdtemp(prefix="mgis-pg-", dir=base))
     (root / "sock").mkdir()
+    (root / "owner.pid").write_text(str(os.getpid()), encoding="utf-8")
     server = PgServer(root=root, port=_free_port(), bindir=bindir, as_postgres=as_postgres)
     if as_postgres:
         shutil.chown(root, "postgres", "postgres")

@@ -57,6 +57,8 @@ def short_names(names: Iterable[str], encoding: str = "utf-8") -> dict[str, str]
     --------
     >>> short_names(["numer", "powierzchnia_ewid", "powierzchnia_geom"])
     {'numer': 'numer', 'powierzchnia_ewid': 'powierzchn', 'powierzchnia_geom': 'powierzc_1'}
+    >>> short_names(["Jednostka realizująca"])
+    {'Jednostka realizująca': 'Jednostka'}
     """
     ordered = list(dict.fromkeys(names))
     taken: set[str] = set()
@@ -69,11 +71,14 @@ def short_names(names: Iterable[str], encoding: str = "utf-8") -> dict[str, str]
     for name in ordered:
         if name in mapping:
             continue
-        candidate = _fit(name, MAX_NAME_BYTES, encoding) or "field"
+        # GDAL strips trailing spaces from DBF names: a cut must not end in one.
+        candidate = _fit(name, MAX_NAME_BYTES, encoding).rstrip() or "field"
         number = 1
         while candidate.casefold() in taken:
             suffix = f"_{number}"
-            candidate = (_fit(name, MAX_NAME_BYTES - len(suffix), encoding) or "f") + suffix
+            candidate = (
+                _fit(name, MAX_NAME_BYTES - len(suffix), encoding).rstrip() or "f"
+            ) + suffix
             number += 1
         mapping[name] = candidate
         taken.add(candidate.casefold())

@@ -334,3 +334,16 @@ def test_extra_geometry_columns_are_left_out(parcels: gpd.GeoDataFrame, out_dir:
     report = export_layer(parcels, out_dir / "d.shp", "shp")
     assert any("srodek" in w for w in report.warnings)
     assert "srodek" not in pyogrio.read_dataframe(out_dir / "d.shp").columns
+
+
+def test_shapefile_short_names_match_what_gdal_writes(tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame(
+        {"Jednostka realizująca": ["Wydział Inwestycji"], "Rok rozpoczęcia": [2025]},
+        geometry=[shapely.Point(500000, 500000)],
+        crs=2180,
+    )
+    target = tmp_path / "rejestr.shp"
+    report = export_layer(frame, target, "shp", options=ExportOptions(encoding="cp1250"))
+    written = pyogrio.read_info(target)["fields"].tolist()
+    assert written == [report.field_names["Jednostka realizująca"], "Rok rozpoc"]
+    assert written[0] == "Jednostka"
