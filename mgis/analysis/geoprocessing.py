@@ -15,7 +15,9 @@ Examples
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -184,6 +186,21 @@ def _looks_like_coverage(geoms: Geoms, sample: int = 2000) -> bool:
     return bool(shapely.coverage_is_valid(geoms[near]))
 
 
+def _union_groups(
+    geoms: Geoms, groups: list[npt.NDArray[np.intp]], coverage: bool
+) -> list[tuple[shapely.Geometry, bool]]:
+    """Union each group of polygons, several groups at once (GEOS releases the GIL)."""
+    workers = min(os.cpu_count() or 1, len(groups), 8)
+    if workers < 2:
+        return [union_polygons(geoms[rows], coverage=coverage) for rows in groups]
+    order = sorted(range(len(groups)), key=lambda i: -len(groups[i]))  # biggest first
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {
+            i: pool.submit(union_polygons, geoms[groups[i]], coverage=coverage) for i in order
+        }
+        return [futures[i].result() for i in range(len(groups))]
+
+
 def dissolve(
     frame: gpd.GeoDataFrame, by: str | None = None, *, coverage: bool = True
 ) -> tuple[gpd.GeoDataFrame, DissolveSummary]:
@@ -218,8 +235,9 @@ def dissolve(
         grouped = frame[by].groupby(frame[by], dropna=False, sort=True).indices
         groups = {k: np.asarray(v) for k, v in grouped.items()}
     firsts, merged, counts, on_coverage = [], [], [], 0
-    for rows in groups.values():
-        geom, fast = union_polygons(geoms[rows], coverage=coverage)
+    for rows, (geom, fast) in zip(
+        groups.values(), _union_groups(geoms, list(groups.values()), coverage), strict=True
+    ):
         on_coverage += int(fast)
         firsts.append(int(rows[0]))
         merged.append(geom)
