@@ -12,6 +12,16 @@ from mgis.layers import Style, VectorLayer
 from mgis.project import Project
 
 
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep every UI test away from the real user's settings and data folders."""
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    folder = tmp_path_factory.mktemp("settings")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    QStandardPaths.setTestModeEnabled(True)
+
+
 @pytest.fixture
 def project_file(tmp_path: Path) -> Path:
     parcels = gpd.GeoDataFrame(

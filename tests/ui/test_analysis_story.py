@@ -13,8 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths
-from PySide6.QtWidgets import QMessageBox
 
 from mgis.demo import build_demo
 from mgis.io import read_layer, write_layer
@@ -32,14 +30,6 @@ from mgis.ui.register_state import AREAS_LAYER, LinkParameters
 ROOT = Path(__file__).resolve().parents[2]
 INVESTMENT = "12"
 WITH_OUTLAYS = "9"  # 12 is done: no yearly limits left
-
-
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("settings")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    QStandardPaths.setTestModeEnabled(True)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,6 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from PySide6.QtCore import QSettings, QStandardPaths
-from PySide6.QtWidgets import QMessageBox
 
 from mgis.demo import build_demo
 from mgis.layers import VectorLayer
@@ -15,14 +13,6 @@ from mgis.layers.parcel_search import FindStatus
 from mgis.project import Project
 from mgis.ui.main_window import MainWindow
 from mgis.ui.parcel_search import ParcelSearchBox
-
-
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("settings")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    QStandardPaths.setTestModeEnabled(True)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
 
 
 @pytest.fixture(scope="module")

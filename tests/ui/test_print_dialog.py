@@ -8,8 +8,6 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from PySide6.QtCore import QSettings, QStandardPaths
-from PySide6.QtWidgets import QMessageBox
 
 from mgis.layers import Style, VectorLayer
 from mgis.project import Project
@@ -22,14 +20,6 @@ from mgis.ui.print_actions import PrintUi
 from mgis.ui.print_dialog import AtlasDialog, PrintDialog
 
 X0, Y0 = 470_000.0, 500_000.0
-
-
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("settings")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    QStandardPaths.setTestModeEnabled(True)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
 
 
 @pytest.fixture

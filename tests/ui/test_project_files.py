@@ -5,7 +5,6 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from mgis.commands import RemoveLayer
@@ -14,14 +13,6 @@ from mgis.ui.main_window import MainWindow
 from mgis.ui.settings import AppSettings, SettingsDialog
 
 Button = QMessageBox.StandardButton
-
-
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("settings")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    QStandardPaths.setTestModeEnabled(True)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: Button.Discard)
 
 
 @pytest.fixture

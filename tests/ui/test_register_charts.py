@@ -8,22 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from matplotlib.patches import Rectangle
-from PySide6.QtCore import QPoint, QSettings, QStandardPaths, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QPoint, Qt
 
 from mgis.demo import build_demo
 from mgis.layers import SelectMode
 from mgis.ui.main_window import MainWindow
 from mgis.ui.register_charts import RegisterCharts
 from mgis.ui.register_state import LinkParameters
-
-
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("settings")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    QStandardPaths.setTestModeEnabled(True)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
 
 
 @pytest.fixture(scope="module")

@@ -7,22 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
 
 from mgis.demo import build_demo
 from mgis.layers import SelectMode
 from mgis.ui.main_window import MainWindow
 from mgis.ui.register_actions import RegisterUi
 from mgis.ui.register_state import AREAS_LAYER, LinkOutcome, LinkParameters
-
-
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("settings")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    QStandardPaths.setTestModeEnabled(True)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,7 @@ import geopandas as gpd
 import openpyxl
 import pytest
 import shapely
-from PySide6.QtCore import QPoint, QSettings, QStandardPaths, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QPoint, Qt
 
 from mgis.cli import main as cli_main
 from mgis.demo import build_demo
@@ -31,14 +30,6 @@ from mgis.ui.register_state import AREAS_LAYER
 
 PARCELS_COL = COLUMNS.index("Działki") + 1
 COST_COL = COLUMNS.index("Łączne nakłady") + 1
-
-
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("settings")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    QStandardPaths.setTestModeEnabled(True)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
 
 
 @pytest.fixture(scope="module")
