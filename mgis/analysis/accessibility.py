@@ -163,8 +163,19 @@ def facility_rings(
     return result, RingsSummary(len(facilities), len(parts), len(result))
 
 
-def _points(frame: gpd.GeoDataFrame) -> npt.NDArray[np.object_]:
-    """Return a point per feature: itself for points, a surface point otherwise."""
+def representative_points(frame: gpd.GeoDataFrame) -> npt.NDArray[np.object_]:
+    """Return a point per feature: itself for points, a point on the surface otherwise.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Any features.
+
+    Returns
+    -------
+    numpy.ndarray
+        One shapely point per row, so each feature is counted in one place only.
+    """
     geoms = np.asarray(frame.geometry.array, dtype=object)
     is_point = shapely.get_type_id(geoms) == 0
     if is_point.all():
@@ -184,7 +195,7 @@ def locate_points(frame: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> npt.NDArr
     out = np.full(len(frame), -1, dtype=np.int64)
     if len(frame) == 0 or len(zones) == 0:
         return out
-    pts, zone = zones.sindex.query(_points(frame), predicate="intersects")
+    pts, zone = zones.sindex.query(representative_points(frame), predicate="intersects")
     order = np.lexsort((zone, pts))
     pts, zone = pts[order], zone[order]
     first = np.r_[True, pts[1:] != pts[:-1]] if len(pts) else np.empty(0, dtype=bool)
@@ -221,7 +232,7 @@ def count_in_rings(
 
     for name, layer in layers.items():
         require_metric_crs(rings, layer, roles=("rings", name))
-        pts = _points(layer)
+        pts = representative_points(layer)
         tree = gpd.GeoSeries(pts, crs=layer.crs).sindex
         zone, rows = tree.query(ring_geoms, predicate="contains")
         result[name] = np.bincount(zone, minlength=len(rings)).astype(np.int64)

@@ -32,6 +32,7 @@ from mgis.analysis._checks import (
     require_metric_crs,
     require_positive,
 )
+from mgis.analysis.accessibility import locate_points, representative_points
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -91,17 +92,6 @@ class IndicatorSummary:
     scheme: str = ""
     bins: tuple[float, ...] = field(default_factory=tuple)
     per_1000: bool = False
-
-
-def _points(frame: gpd.GeoDataFrame) -> npt.NDArray[np.object_]:
-    """Return a point per feature (surface point for non-points)."""
-    geoms = np.asarray(frame.geometry.array, dtype=object)
-    is_point = shapely.get_type_id(geoms) == 0
-    if is_point.all():
-        return geoms
-    out = geoms.copy()
-    out[~is_point] = shapely.point_on_surface(geoms[~is_point])
-    return out
 
 
 def _weights(frame: gpd.GeoDataFrame, stat: str, field_: str | None) -> npt.NDArray[np.float64]:
@@ -231,7 +221,7 @@ def grid_indicators(
     require_positive(cell, "cell size")
     require_metric_crs(layer, roles=("layer",))
     weights = _weights(layer, stat, field)
-    xy = shapely.get_coordinates(_points(layer))
+    xy = shapely.get_coordinates(representative_points(layer))
     valid = np.isfinite(xy).all(axis=1) if len(xy) == len(layer) else None
     if valid is None:
         raise AnalysisError("layer: some features have no geometry; remove them first")
@@ -250,7 +240,7 @@ def grid_indicators(
     if residents is not None:
         require_metric_crs(layer, residents, roles=("layer", "residents"))
         require_columns(residents, [residents_column], "residents")
-        rxy = shapely.get_coordinates(_points(residents))
+        rxy = shapely.get_coordinates(representative_points(residents))
         rkeys = pd.MultiIndex.from_arrays(
             [
                 np.floor(rxy[:, 1] / cell).astype(np.int64),
@@ -302,14 +292,14 @@ def zone_indicators(
     """
     require_metric_crs(layer, zones, roles=("layer", "zones"))
     weights = _weights(layer, stat, field)
-    where = _zone_of(layer, zones)
+    where = locate_points(layer, zones)
     inside = where >= 0
     sums = np.bincount(where[inside], weights=weights[inside], minlength=len(zones)).astype(float)
     people = None
     if residents is not None:
         require_metric_crs(zones, residents, roles=("zones", "residents"))
         require_columns(residents, [residents_column], "residents")
-        rwhere = _zone_of(residents, zones)
+        rwhere = locate_points(residents, zones)
         values = pd.to_numeric(residents[residents_column], errors="coerce").fillna(0)
         rin = rwhere >= 0
         people = np.bincount(
@@ -328,16 +318,3 @@ def zone_indicators(
         per_1000=people is not None,
     )
     return result, summary
-
-
-def _zone_of(layer: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> npt.NDArray[np.int64]:
-    """Return the first zone containing each feature's point (-1: none)."""
-    out = np.full(len(layer), -1, dtype=np.int64)
-    if len(layer) == 0 or len(zones) == 0:
-        return out
-    pts, zone = zones.sindex.query(_points(layer), predicate="intersects")
-    order = np.lexsort((zone, pts))
-    pts, zone = pts[order], zone[order]
-    first = np.r_[True, pts[1:] != pts[:-1]]
-    out[pts[first]] = zone[first]
-    return out
