@@ -252,7 +252,7 @@ def _relative_source(source: str | None, project_dir: Path) -> str | None:
 
 def _write_project_file(project: Project, tmp: Path, project_dir: Path) -> None:
     """Write all embedded layers and the settings table into ``tmp``."""
-    from mgis.io.gpkg import write_gpkg_table
+    from mgis.io import write_layer
 
     taken: set[str] = set()
     entries: list[dict[str, Any]] = []
@@ -269,7 +269,7 @@ def _write_project_file(project: Project, tmp: Path, project_dir: Path) -> None:
         if lyr.embedded:
             entry["table"] = _table_name(lyr.name, taken)
             entry["source"] = lyr.source
-            write_gpkg_table(lyr.frame, tmp, entry["table"])
+            write_layer(lyr.frame, tmp, entry["table"])
         else:
             entry["source"] = _relative_source(lyr.source, project_dir)
         entries.append(entry)
@@ -292,10 +292,10 @@ def _write_settings(path: Path, settings: dict[str, Any]) -> None:
     """Store ``settings`` as JSON in the project's attribute table."""
     import pandas as pd
 
-    from mgis.io.gpkg import write_gpkg_table
+    from mgis.io import write_layer
 
     row = pd.DataFrame({"key": ["project"], "value": [json.dumps(settings, ensure_ascii=False)]})
-    write_gpkg_table(row, path, SETTINGS_TABLE)
+    write_layer(row, path, SETTINGS_TABLE)
     # Rollback journal, not WAL: WAL breaks on Windows network shares.
     with sqlite3.connect(path) as con:
         con.execute("PRAGMA journal_mode=DELETE")

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# Tests never need a screen: Qt draws offscreen (the Xvfb test starts its own display).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 

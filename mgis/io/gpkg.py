@@ -1,4 +1,7 @@
-"""Fast GeoPackage tables for the project file (data mgis wrote itself)."""
+"""Fast reads of the project file's own GeoPackage tables (data mgis wrote itself).
+
+Writing goes through :func:`mgis.io.write_layer`.
+"""
 
 from __future__ import annotations
 
@@ -7,33 +10,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-def write_gpkg_table(frame: pd.DataFrame, path: Path, table: str) -> None:
-    """Write ``frame`` as table ``table`` of the GeoPackage ``path`` (created if missing).
-
-    Geometry frames become feature tables with a spatial index; plain frames
-    become attribute tables. Text columns stay text.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame or geopandas.GeoDataFrame
-        The data to write.
-    path : pathlib.Path
-        The GeoPackage file.
-    table : str
-        Table (layer) name; an existing table of that name is replaced.
-    """
-    import pyogrio
-
-    pyogrio.write_dataframe(
-        frame,
-        path,
-        layer=table,
-        driver="GPKG",
-        use_arrow=True,
-        layer_options={"OVERWRITE": "YES"},
-    )
 
 
 def read_gpkg_table(path: Path, table: str) -> pd.DataFrame:
