@@ -23,6 +23,7 @@ from mgis.io.register import RegisterTable, file_checksum, read_register
 from mgis.layers.parcel_ids import ParcelContext
 from mgis.layers.parcel_search import parse_parcel_list
 from mgis.layers.register import ColumnMapping, Register
+from mgis.layers.shared_source import SharedSource
 
 __all__ = [
     "FieldChange",
@@ -64,6 +65,10 @@ class RegisterLink:
         Fixes chosen by the user: ``(investment id, item as written, parcel id
         to use instead)``; applied by :meth:`corrected` before linking, never
         to the saved copy (which stays equal to the spreadsheet).
+    shared : SharedSource or None
+        Set when the register lives in PostGIS (shared by several users):
+        where it is and the row versions of the copy; ``source`` then only
+        describes it and ``checksum`` is empty.
     """
 
     source: str
@@ -76,6 +81,7 @@ class RegisterLink:
     id_field: str | None = None
     unit_codes: tuple[str, ...] = ()
     corrections: tuple[tuple[str, str, str], ...] = ()
+    shared: SharedSource | None = None
 
     @classmethod
     def create(
@@ -119,8 +125,12 @@ class RegisterLink:
         )
 
     def register(self) -> Register:
-        """Return the saved copy of the register."""
-        return Register.from_records(self.records, self.columns, self.mapping)
+        """Return the saved copy of the register (a shared one keeps the database's ids)."""
+        register = Register.from_records(self.records, self.columns, self.mapping)
+        ids = self.shared.ids if self.shared is not None else ()
+        if ids and len(ids) == len(register.ids):
+            return Register(register.frame, register.mapping, ids, register.warnings)
+        return register
 
     def corrected(self, register: Register | None = None) -> Register:
         """Return ``register`` (the saved copy by default) with :attr:`corrections` applied.
@@ -152,13 +162,15 @@ class RegisterLink:
 
     def source_changed(self) -> bool | None:
         """Whether the spreadsheet differs from the saved copy; None when it is gone."""
+        if self.shared is not None:
+            return None
         path = Path(self.source)
         return file_checksum(path) != self.checksum if path.is_file() else None
 
     def to_dict(self, base: Path | None = None) -> dict[str, Any]:
         """JSON-ready form; ``source`` relative to ``base`` (the project folder) when possible."""
         source = self.source
-        if base is not None:
+        if base is not None and self.shared is None:
             with contextlib.suppress(ValueError):  # another drive on Windows
                 source = Path(os.path.relpath(Path(source), base)).as_posix()
         return {
@@ -172,16 +184,18 @@ class RegisterLink:
             "id_field": self.id_field,
             "unit_codes": list(self.unit_codes),
             "corrections": [list(c) for c in self.corrections],
+            "shared": self.shared.to_dict() if self.shared is not None else None,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], base: Path | None = None) -> RegisterLink:
         """Rebuild a link saved with :meth:`to_dict`."""
+        shared = SharedSource.from_dict(data["shared"]) if data.get("shared") else None
         source = Path(str(data["source"]))
-        if base is not None and not source.is_absolute():
+        if base is not None and shared is None and not source.is_absolute():
             source = (base / source).resolve()
         return cls(
-            source=str(source),
+            source=str(data["source"]) if shared is not None else str(source),
             checksum=str(data.get("checksum", "")),
             sheet=data.get("sheet"),
             mapping=ColumnMapping.from_dict(data.get("mapping", {})),
@@ -193,6 +207,7 @@ class RegisterLink:
             corrections=tuple(
                 (str(c[0]), str(c[1]), str(c[2])) for c in data.get("corrections", [])
             ),
+            shared=shared,
         )
 
 

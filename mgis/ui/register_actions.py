@@ -19,21 +19,20 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar
 
 from mgis.analysis.pick import bounds_of
 from mgis.commands import AddLayer, Command, RemoveLayer, SetRegisterLink
-from mgis.layers import Style, VectorLayer
+from mgis.layers import Style, VectorLayer, shared_register
 from mgis.layers.link_store import RegisterDiff, RegisterLink, refresh_diff, reread
 from mgis.ui.i18n import tr
 from mgis.ui.parcel_search import ParcelSearchBox
 from mgis.ui.register_charts import RegisterChartsDock
 from mgis.ui.register_panel import RegisterPanel
 from mgis.ui.register_refresh import RefreshDialog
+from mgis.ui.register_shared import SharedRegisterActions
 from mgis.ui.register_state import AREAS_LAYER, LinkOutcome, LinkParameters, RegisterState
 from mgis.ui.register_state import link_from_parameters as _link_from_parameters
 from mgis.ui.register_state import relink as _relink
 from mgis.ui.workers import Worker
 
 if TYPE_CHECKING:
-    from mgis.io.register import RegisterTable
-    from mgis.layers.register import Register
     from mgis.project import Project
     from mgis.ui.main_window import MainWindow
 
@@ -60,18 +59,25 @@ class LinkStep:
 
 @dataclass(frozen=True, eq=False)
 class PendingRefresh:
-    """A reread register waiting for the user's OK."""
+    """A reread register waiting for the user's OK: the project's link, its successor, the diff."""
 
     link: RegisterLink
-    table: RegisterTable
-    register: Register
+    new: RegisterLink
     diff: RegisterDiff
 
 
 def _reread_and_diff(link: RegisterLink) -> PendingRefresh:
-    """Read the spreadsheet again and compare it with the saved copy (worker thread)."""
-    table, register = reread(link)
-    return PendingRefresh(link, table, register, refresh_diff(link, register))
+    """Read the spreadsheet (or the database) again and compare with the copy (worker thread)."""
+    if link.shared is not None:
+        new = shared_register.reload(link)
+    else:
+        table, register = reread(link)
+        new = RegisterLink.create(
+            table, register, parcels_layer=link.parcels_layer, id_field=link.id_field,
+            context=link.context(),
+        )  # fmt: skip
+    new = replace(new, corrections=link.corrections)
+    return PendingRefresh(link, new, refresh_diff(link, new.register()))
 
 
 def areas_layer(outcome: LinkOutcome) -> VectorLayer:
@@ -131,7 +137,10 @@ class RegisterUi(QObject):
         self.refresh_action.triggered.connect(lambda: self.start_refresh())  # noqa: PLW0108
         self.panel_action.triggered.connect(self.show_panel)
         self.charts_action.triggered.connect(self.show_charts)
+        self.shared = SharedRegisterActions(self)
         self.menu.addActions([self.link_action, self.refresh_action])
+        self.menu.addSeparator()
+        self.menu.addActions([self.shared.publish_action, self.shared.open_action])
         self.menu.addSeparator()
         self.menu.addActions([self.panel_action, self.charts_action])
         bar = w.menuBar()
@@ -152,6 +161,7 @@ class RegisterUi(QObject):
         has_link = bool(self.controller.project.links)
         for action in (self.refresh_action, self.panel_action, self.charts_action):
             action.setEnabled(has_link)
+        self.shared.update(has_link)
 
     def current_link(self) -> RegisterLink | None:
         """Return the project's register link (the last one), or None."""
@@ -166,6 +176,7 @@ class RegisterUi(QObject):
             self.panel = RegisterPanel(self.state, self.window)
             self.panel.zoomRequested.connect(self.zoom_to_investments)
             self.panel.correctionRequested.connect(self.use_suggestion)
+            self.panel.editRequested.connect(self.shared.edit)
             self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.panel)
             self.window.resizeDocks([self.panel], [460], Qt.Orientation.Horizontal)
         self.panel.show()
@@ -289,7 +300,9 @@ class RegisterUi(QObject):
         """Keep the reread register; ask the user when ``confirm``."""
         self.pending = pending
         self.refreshReady.emit(pending)
-        if confirm:
+        if pending.diff.empty and pending.new.shared != pending.link.shared:
+            self.apply_refresh()  # only row versions moved on: take them without asking
+        elif confirm:
             dialog = RefreshDialog(pending.diff, self.investment_names(), self.window)
             if dialog.exec() and not pending.diff.empty:
                 self.apply_refresh()
@@ -315,18 +328,10 @@ class RegisterUi(QObject):
         if old.parcels_layer not in project.layer_names():
             self._fail(tr("The linked parcel layer is not in the project."))
             return None
-        new = RegisterLink.create(
-            pending.table,
-            pending.register,
-            parcels_layer=old.parcels_layer,
-            id_field=old.id_field,
-            context=old.context(),
-        )
-        new = replace(new, corrections=old.corrections)
         frame = project.layer(old.parcels_layer).frame
         return self._run(
             _relink,
-            new,
+            pending.new,
             frame,
             text=tr("Linking register…"),
             done=lambda outcome: self._store(outcome, old, "Refresh register"),

@@ -9,22 +9,12 @@ to record the correction and link again.
 
 from __future__ import annotations
 
-import math
-import unicodedata
-from typing import Any
-
-import pandas as pd
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelection,
     QItemSelectionModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,134 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from mgis.ui.i18n import tr
+from mgis.ui.register_model import InvestmentFilter, InvestmentModel, cell_text, status_colour
 from mgis.ui.register_state import PROBLEM_NAMES, RegisterState
 
-Index = QModelIndex | QPersistentModelIndex
-STATUS_COLOURS = {
-    "plan": "#dbe9f6",
-    "realiz": "#fde9c4",
-    "zakoncz": "#d9f0d3",
-    "wstrzym": "#eeeeee",
-}
-NO_PARCELS_COLOUR = "#f8d0d0"
-
-
-def _plain(text: object) -> str:
-    """Lower-case text without Polish diacritics."""
-    raw = str(text).lower().replace("ł", "l")
-    return "".join(c for c in unicodedata.normalize("NFKD", raw) if not unicodedata.combining(c))
-
-
-def status_colour(status: object) -> str | None:
-    """Background colour of a register status (``planowane``, ``w realizacji`` ...), or None."""
-    plain = _plain(status)
-    return next((colour for key, colour in STATUS_COLOURS.items() if key in plain), None)
-
-
-def _text(value: object) -> str:
-    """Cell text: empty for missing values, amounts with spaces between thousands."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.2f}".replace(",", " ").replace(".", ",")
-    return str(value)
-
-
-class InvestmentModel(QAbstractTableModel):
-    """Investments of a link result, one row each in register order."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.headers: list[str] = []
-        self.rows: list[list[object]] = []
-        self.ids: list[str] = []
-        self.status: list[str] = []
-        self.empty: list[bool] = []
-
-    def load(self, state: RegisterState) -> None:
-        """Fill from the state's link result."""
-        self.beginResetModel()
-        self.headers, self.rows, self.ids, self.status, self.empty = [], [], [], [], []
-        result, link = state.result, state.link
-        if result is not None and link is not None:
-            areas, mapping = result.investment_areas, link.mapping
-            problems = result.problems["investment_id"].str.split(", ").explode().value_counts()
-            columns = [
-                (tr("Id"), areas["investment_id"]),
-                (tr("Name"), areas.get(mapping.name or "")),
-                (tr("Department"), areas.get(mapping.department or "")),
-                (tr("Status"), areas.get(mapping.status or "")),
-                (tr("Total cost [zł]"), areas.get(mapping.total_cost or "")),
-                (tr("Area [ha]"), areas["area_ha"]),
-                (tr("Parcels"), areas["parcel_count"]),
-            ]
-            self.headers = [h for h, _ in columns] + [tr("Problems")]
-            n = len(areas)
-            values = [c.tolist() if c is not None else [None] * n for _, c in columns]
-            self.ids = [str(v) for v in areas["investment_id"]]
-            self.rows = [
-                [*(v[k] for v in values), int(problems.get(self.ids[k], 0))] for k in range(n)
-            ]
-            self.status = [_text(r[3]) for r in self.rows]
-            self.empty = [int(c) == 0 for c in areas["parcel_count"]]
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        """Return the number of investments."""
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        """Return the number of columns."""
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(  # noqa: N802 - Qt API
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Cell text, sort value, status colour and alignment."""
-        if not index.isValid():
-            return None
-        value = self.rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _text(value)
-        if role == Qt.ItemDataRole.UserRole:  # sorting: numbers as numbers
-            return value if isinstance(value, int | float) else _text(value)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            colour = NO_PARCELS_COLOUR if self.empty[index.row()] else None
-            colour = colour or status_colour(self.status[index.row()])
-            return QBrush(QColor(colour)) if colour else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-
-class InvestmentFilter(QSortFilterProxyModel):
-    """Text in any column and one status."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.text = ""
-        self.status = ""
-        self.setSortRole(Qt.ItemDataRole.UserRole)
-
-    def set_filter(self, text: str, status: str) -> None:
-        """Show rows containing ``text`` (any column) with ``status`` ('' for any)."""
-        self.beginFilterChange()
-        self.text, self.status = _plain(text.strip()), status
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802 - Qt API
-        """Whether the investment in ``row`` matches the filter."""
-        model = self.sourceModel()
-        assert isinstance(model, InvestmentModel)
-        if self.status and model.status[row] != self.status:
-            return False
-        return not self.text or any(self.text in _plain(_text(v)) for v in model.rows[row])
+__all__ = ["InvestmentFilter", "InvestmentModel", "RegisterPanel", "status_colour"]
 
 
 class RegisterPanel(QDockWidget):
@@ -189,10 +55,13 @@ class RegisterPanel(QDockWidget):
         The user asked to see these investment ids on the map.
     correctionRequested(str, str, str)
         Use a suggestion: investment id, item as written, parcel id to use.
+    editRequested(str)
+        Edit this investment of a register shared in the database.
     """
 
     zoomRequested = Signal(object)  # noqa: N815 - Qt naming
     correctionRequested = Signal(str, str, str)  # noqa: N815
+    editRequested = Signal(str)  # noqa: N815
 
     def __init__(self, state: RegisterState, parent: QWidget | None = None) -> None:
         super().__init__(tr("Investment register"), parent)
@@ -224,6 +93,9 @@ class RegisterPanel(QDockWidget):
         self.status_box.currentIndexChanged.connect(self.apply_filter)
         self.zoom_button = QPushButton(tr("Zoom to investment"))
         self.zoom_button.clicked.connect(lambda: self.zoomRequested.emit(self.selected_ids()))
+        self.edit_button = QPushButton(tr("Edit…"))
+        self.edit_button.setToolTip(tr("Change this investment in the shared register"))
+        self.edit_button.clicked.connect(self._request_edit)
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         self.view = QTableView()
@@ -241,6 +113,7 @@ class RegisterPanel(QDockWidget):
         top.addWidget(self.filter_edit, 1)
         top.addWidget(self.status_box)
         top.addWidget(self.zoom_button)
+        top.addWidget(self.edit_button)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -306,18 +179,33 @@ class RegisterPanel(QDockWidget):
 
     def _update_summary(self) -> None:
         """One line of counts under the filter."""
-        result = self.state.result
+        result, link = self.state.result, self.state.link
+        self._update_edit()
         if result is None:
             self.summary_label.setText(tr("No register is linked."))
             return
         s = result.summary
-        self.summary_label.setText(
-            tr("{linked} of {total} investments with parcels; {parcels} parcels; "
-               "{problems} problems").format(
-                linked=s.investments_linked, total=s.investments, parcels=s.parcels,
-                problems=len(result.problems),
-            )
+        text = tr("{linked} of {total} investments with parcels; {parcels} parcels; "
+                  "{problems} problems").format(
+            linked=s.investments_linked, total=s.investments, parcels=s.parcels,
+            problems=len(result.problems),
         )  # fmt: skip
+        if link is not None and link.shared is not None:
+            text = f"{tr('Shared register')}: {link.shared.describe()}\n{text}"
+        self.summary_label.setText(text)
+
+    def _update_edit(self) -> None:
+        """Show Edit… for a shared register, enabled for one chosen investment."""
+        link = self.state.link
+        shared = link is not None and link.shared is not None
+        self.edit_button.setVisible(shared)
+        self.edit_button.setEnabled(shared and len(self.selected_ids()) == 1)
+
+    def _request_edit(self) -> None:
+        """Ask to edit the chosen investment."""
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            self.editRequested.emit(ids[0])
 
     def _fill_problems(self) -> None:
         """List the problems of the link, unmatched identifiers first."""
@@ -329,8 +217,9 @@ class RegisterPanel(QDockWidget):
         self.problems.setRowCount(len(frame))
         for k, row in enumerate(frame.itertuples(index=False)):
             first = str(row.suggestion).split("; ")[0] if isinstance(row.suggestion, str) else ""
-            texts = [tr(PROBLEM_NAMES.get(str(row.kind), str(row.kind))), _text(row.value), first,
-                     _text(row.investment_id), _text(row.detail)]  # fmt: skip
+            kind = tr(PROBLEM_NAMES.get(str(row.kind), str(row.kind)))
+            texts = [kind, cell_text(row.value), first, cell_text(row.investment_id),
+                     cell_text(row.detail)]  # fmt: skip
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -382,6 +271,7 @@ class RegisterPanel(QDockWidget):
 
     def _on_view_selection(self) -> None:
         """Select the parcels of the investments the user chose."""
+        self._update_edit()
         if not self._syncing:
             self.state.select_investments(self.selected_ids())
 

@@ -1,0 +1,306 @@
+"""The register shared in PostGIS, in the window: publish, open, edit, and refused conflicts.
+
+Database work runs in workers; the password is settled on the UI thread first
+(:func:`mgis.ui.db_actions.ensure_connection`). Publishing, opening and saving
+change the project through :meth:`RegisterUi._store` (one undoable step for
+the project's copy; what was saved in the database stays saved). A save made
+on a stale copy is refused by the database: the user is told which
+investment, who changed it and when, and may refresh at once.
+The module-level dialog functions are the seams tests replace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from mgis.io import MgisIOError
+from mgis.io.pg_connect import get_connection
+from mgis.io.pg_register import RegisterConflictError, list_registers
+from mgis.layers import shared_register
+from mgis.ui.db_dialogs import ConnectionStore
+from mgis.ui.i18n import tr
+from mgis.ui.register_db_dialogs import (
+    InvestmentDialog,
+    Lister,
+    OpenChoice,
+    OpenSharedRegisterDialog,
+    PublishChoice,
+    PublishRegisterDialog,
+)
+from mgis.ui.register_state import LinkOutcome, relink
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import geopandas as gpd
+    import pandas as pd
+
+    from mgis.layers.link_store import RegisterLink
+    from mgis.project import Project
+    from mgis.ui.register_actions import RegisterUi
+
+
+# -- dialogs (replaced in tests) ---------------------------------------------------------
+
+
+def choose_publish(parent: QWidget, store: ConnectionStore, name: str) -> PublishChoice | None:
+    """Ask where to publish the register."""
+    dialog = PublishRegisterDialog(store, name, parent)
+    return dialog.choice() if dialog.exec() else None
+
+
+def choose_shared(
+    parent: QWidget, store: ConnectionStore, project: Project, lister: Lister
+) -> OpenChoice | None:
+    """Ask which shared register to open and with which parcel layer."""
+    dialog = OpenSharedRegisterDialog(store, project, lister, parent)
+    return dialog.choice() if dialog.exec() else None
+
+
+def edit_investment(
+    parent: QWidget, link: RegisterLink, investment_id: str
+) -> dict[str, str] | None:
+    """Show the investment's form; return the typed texts, None when cancelled."""
+    dialog = InvestmentDialog(link, investment_id, parent)
+    return dialog.texts() if dialog.exec() else None
+
+
+def confirm_replace(parent: QWidget, name: str) -> bool:
+    """Ask before replacing a register of the same name in the database."""
+    text = tr("A register named {name} is already in the database. Replace it?").format(
+        name=repr(name)
+    )
+    answer = QMessageBox.question(parent, tr("Publish register to the database"), text)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def tell_conflict(parent: QWidget, text: str) -> bool:
+    """Show a refused save; True when the user wants to refresh now."""
+    box = QMessageBox(QMessageBox.Icon.Warning, tr("Not saved: changed by another user"), text,
+                      parent=parent)  # fmt: skip
+    refresh = box.addButton(tr("Refresh now"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    return box.clickedButton() is refresh
+
+
+def show_error(parent: QWidget, text: str) -> None:
+    """Tell the user what went wrong, in plain words."""
+    QMessageBox.warning(parent, tr("Shared register"), text)
+
+
+# -- work done in workers ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class SavedEdit:
+    """What saving an investment gave: the relinked fresh register, or the refusal."""
+
+    outcome: LinkOutcome | None
+    investment_id: str
+    conflict: RegisterConflictError | None = None
+
+
+def conflict_text(error: RegisterConflictError, names: Mapping[str, str]) -> str:
+    """Say in the user's language which investment was changed by whom and when."""
+    iid = error.investment_id
+    label = f"{iid} ({names[iid]})" if names.get(iid) else iid
+    if not error.changed_by:
+        return tr("Investment {investment} was removed by another user; your change was not "
+                  "saved. Refresh the register.").format(investment=label)  # fmt: skip
+    when = error.changed_at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if error.changed_at else "?"
+    return tr(
+        "Investment {investment} was changed by {who} at {when} after you opened it. "
+        "Your changes were not saved: refresh the register to see them, then make yours again."
+    ).format(investment=label, who=error.changed_by, when=when)
+
+
+def _publish(
+    link: RegisterLink,
+    links: pd.DataFrame | None,
+    choice: PublishChoice,
+    replace_existing: bool,
+    frame: gpd.GeoDataFrame,
+) -> LinkOutcome:
+    """Store the register and link the stored copy again."""
+    new = shared_register.publish(
+        link, links, choice.connection, choice.name, schema=choice.schema,
+        replace_existing=replace_existing,
+    )  # fmt: skip
+    return relink(new, frame)
+
+
+def _open(choice: OpenChoice, frame: gpd.GeoDataFrame) -> LinkOutcome:
+    """Read a shared register and link it to the parcel layer."""
+    link = shared_register.open_shared(
+        choice.connection, choice.name, schema=choice.schema, parcels_layer=choice.layer,
+        id_field=choice.id_field,
+    )  # fmt: skip
+    return relink(link, frame)
+
+
+def _save(
+    link: RegisterLink, investment_id: str, values: Mapping[str, Any], frame: gpd.GeoDataFrame
+) -> SavedEdit:
+    """Save one investment (with its parcel links when they changed), then read it all again."""
+    parcels: tuple[str, ...] | None = None
+    mapping = link.mapping
+    if mapping.parcels in values or (mapping.obreb and mapping.obreb in values):
+        trial = relink(shared_register.with_values(link, investment_id, values), frame)
+        found = trial.result.links
+        parcels = tuple(found.loc[found["investment_id"] == investment_id, "parcel_id"])
+    try:
+        fresh = shared_register.save_investment(link, investment_id, values, parcels)
+    except RegisterConflictError as exc:
+        return SavedEdit(None, investment_id, exc)
+    return SavedEdit(relink(replace(fresh, corrections=link.corrections), frame), investment_id)
+
+
+# -- the actions -------------------------------------------------------------------------
+
+
+class SharedRegisterActions(QObject):
+    """Publish / open / edit actions of the Register menu.
+
+    Signals
+    -------
+    conflict(str)
+        A save was refused because another user saved first (the message shown).
+    """
+
+    conflict = Signal(str)
+
+    def __init__(self, ui: RegisterUi) -> None:
+        super().__init__(ui)
+        self.ui = ui
+        self.window = ui.window
+        w = self.window
+        self.publish_action = QAction(tr("&Publish register to the database…"), w)
+        self.open_action = QAction(tr("&Open shared register…"), w)
+        self.publish_action.triggered.connect(self.publish)
+        self.open_action.triggered.connect(self.open_shared)
+
+    @property
+    def store(self) -> ConnectionStore:
+        """The saved connections (shared with the PostGIS layer actions)."""
+        postgis = getattr(self.window, "postgis", None)
+        return postgis.store if postgis is not None else ConnectionStore(self.window.settings.store)
+
+    def update(self, has_link: bool) -> None:
+        """Enable what the project allows."""
+        self.publish_action.setEnabled(has_link)
+
+    def _connected(self, name: str) -> bool:
+        """Settle the password of connection ``name`` on the UI thread."""
+        from mgis.ui.db_actions import ensure_connection
+
+        self.store.load()
+        return ensure_connection(self.window, get_connection(name))
+
+    def list_registers(self, connection: str, schema: str) -> list[str] | None:
+        """Names of the registers in ``schema`` (None, with a message, when that fails)."""
+        if not connection or not self._connected(connection):
+            return None
+        try:
+            return list_registers(connection, schema)
+        except MgisIOError as exc:
+            show_error(self.window, str(exc))
+            return None
+
+    def _parcels(self, link: RegisterLink) -> gpd.GeoDataFrame | None:
+        """Return the frame of the link's parcel layer (None, with a message, when gone)."""
+        project = self.ui.controller.project
+        if link.parcels_layer not in project.layer_names():
+            show_error(self.window, tr("The linked parcel layer is not in the project."))
+            return None
+        return project.layer(str(link.parcels_layer)).frame
+
+    def publish(self) -> None:
+        """Store the project's register and its parcel links in the database."""
+        link, result = self.ui.current_link(), self.ui.state.result
+        if link is None:
+            return
+        default = link.shared.register if link.shared else Path(link.source).stem
+        choice = choose_publish(self.window, self.store, default)
+        if choice is None or not self._connected(choice.connection):
+            return
+        existing = self.list_registers(choice.connection, choice.schema)
+        if existing is None:
+            return
+        replace_existing = choice.name in existing
+        if replace_existing and not confirm_replace(self.window, choice.name):
+            return
+        frame = self._parcels(link)
+        if frame is None:
+            return
+        links = result.links if result is not None and self.ui.state.link is link else None
+        self.ui._run(
+            _publish, link, links, choice, replace_existing, frame,
+            text=tr("Publishing register…"),
+            done=lambda outcome: self.ui._store(outcome, link, "Publish register"),
+        )  # fmt: skip
+
+    def open_shared(self) -> None:
+        """Open a register from the database, linked to a parcel layer of the project."""
+        project = self.ui.controller.project
+        if not any(layer.family == "polygon" for layer in project.layers):
+            show_error(self.window, tr("Add a parcel layer first."))
+            return
+        choice = choose_shared(self.window, self.store, project, self.list_registers)
+        if choice is None or not self._connected(choice.connection):
+            return
+        old = self.ui.current_link()
+        frame = project.layer(choice.layer).frame
+        self.ui._run(
+            _open, choice, frame, text=tr("Reading register…"),
+            done=lambda outcome: self.ui._store(outcome, old, "Open shared register"),
+        )  # fmt: skip
+
+    def edit(self, investment_id: str, texts: Mapping[str, str] | None = None) -> None:
+        """Edit an investment of the shared register and save it to the database.
+
+        Parameters
+        ----------
+        investment_id : str
+            The investment.
+        texts : mapping, optional
+            Typed cells (the form is shown when None).
+        """
+        link = self.ui.current_link()
+        if link is None or link.shared is None:
+            return
+        if texts is None:
+            texts = edit_investment(self.window, link, investment_id)
+            if texts is None:
+                return
+        try:
+            values = shared_register.cell_values(link, investment_id, texts)
+        except ValueError as exc:
+            show_error(self.window, str(exc))
+            return
+        frame = self._parcels(link)
+        if not values or frame is None or not self._connected(link.shared.connection):
+            return
+        self.ui._run(
+            _save, link, investment_id, values, frame, text=tr("Saving to the database…"),
+            done=lambda saved: self._saved(saved, link),
+        )  # fmt: skip
+
+    def _saved(self, saved: SavedEdit, old: RegisterLink) -> None:
+        """Show the saved register, or tell why the database refused the change."""
+        if saved.outcome is not None:
+            label = f"Save investment {saved.investment_id}"
+            self.ui._store(saved.outcome, old, label)
+            return
+        if saved.conflict is None:
+            return
+        text = conflict_text(saved.conflict, self.ui.investment_names())
+        self.conflict.emit(text)
+        if tell_conflict(self.window, text):
+            self.ui.start_refresh()
