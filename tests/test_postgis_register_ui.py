@@ -267,3 +267,38 @@ def test_another_process_edits_and_the_window_sees_it(qtbot, published, conn) ->
         ui.apply_refresh()
     assert _areas(one).loc["3", "Nazwa zadania"] == "Park - etap II"
     assert one.project.links[0].shared.row("3").changed_by == "ewa"
+
+
+def test_add_and_remove_investments(qtbot, published, conn, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    one, two = published
+    ui = _ui(one)
+    assert ui.shared.new_action.isEnabled()
+    form = InvestmentDialog(one.project.links[0], "4")
+    texts = form.texts()
+    assert texts["Lp."] == "4"  # the next id is proposed
+    texts.update({"Nazwa zadania": "Parking", "Działki": _pid(8), "Łączne nakłady": "250 000"})
+    with qtbot.waitSignal(ui.linked, timeout=20_000):
+        ui.shared.add(texts)
+    stored = load_register(conn, NAME)
+    assert stored.ids == ("1", "2", "3", "4")
+    assert stored.record("4")["Lp."] == 4  # typed like the column: a whole number
+    assert stored.record("4")["Łączne nakłady"] == pytest.approx(250_000)
+    assert stored.parcels("4") == [_pid(8)]
+    assert _areas(one).loc["4", "area_m2"] == pytest.approx(10_000)
+    # The same id again is refused before anything is saved.
+    shown: list[str] = []
+    monkeypatch.setattr(register_shared, "show_error", lambda _p, text: shown.append(text))
+    ui.shared.add(texts)
+    assert shown == ["Investment 4 is already in the register."]
+    # Window B removes investment 2; A refreshes and no longer has it.
+    monkeypatch.setattr(register_shared, "confirm_remove", lambda *_a: True)
+    other = _ui(two)
+    with qtbot.waitSignal(other.linked, timeout=20_000):
+        other.shared.remove("2")
+    assert load_register(conn, NAME).ids == ("1", "3", "4")
+    with qtbot.waitSignal(ui.refreshReady, timeout=20_000) as blocker:
+        ui.start_refresh(confirm=False)
+    assert blocker.args[0].diff.removed == ("2",)
+    with qtbot.waitSignal(ui.linked, timeout=20_000):
+        ui.apply_refresh()
+    assert list(_areas(one).index) == ["1", "3", "4"]

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "cell_values",
     "link_from_shared",
+    "next_id",
     "open_shared",
     "publish",
     "reload",
@@ -147,29 +148,45 @@ def cell_values(link: RegisterLink, investment_id: str, texts: Mapping[str, str]
 
     Amount columns (and cells holding numbers) accept Polish formats
     (``1 234 567,89``); whole numbers stay integers; empty text is an empty cell.
+    For an investment the copy does not hold yet every typed cell counts.
 
     Raises
     ------
     ValueError
         When an amount cannot be read; the message names the column.
     """
-    old = link.records[link.register().ids.index(investment_id)]
+    ids = link.register().ids
+    is_new = investment_id not in ids
+    old = {} if is_new else link.records[ids.index(investment_id)]
     money = set(link.mapping.money_columns)
     out: dict[str, Any] = {}
     for column, text in texts.items():
         before = old.get(column)
-        value = _typed(column, text.strip(), before, column in money)
-        if not _same(before, value):
+        like = _sample(link, column) if is_new else before  # a new row types like its column
+        value = _typed(column, text.strip(), like, column in money)
+        if is_new or not _same(before, value):
             out[column] = value
     return out
 
 
+def _sample(link: RegisterLink, column: str) -> object:
+    """Return the first filled cell of ``column`` (what a new cell should look like)."""
+    return next((r[column] for r in link.records if r.get(column) not in (None, "")), None)
+
+
 def with_values(link: RegisterLink, investment_id: str, values: Mapping[str, Any]) -> RegisterLink:
     """Return the link with one investment's cells changed in the copy (nothing saved)."""
-    k = link.register().ids.index(investment_id)
+    ids = link.register().ids
     records = list(link.records)
-    records[k] = {**records[k], **values}
-    return replace(link, records=tuple(records))
+    if investment_id in ids:
+        k = ids.index(investment_id)
+        records[k] = {**records[k], **values}
+        return replace(link, records=tuple(records))
+    row = {c: values.get(c) for c in link.columns}
+    shared = link.shared
+    if shared is not None:  # keep the ids of the copy aligned with its rows
+        shared = replace(shared, rows=(*shared.rows, RowVersion(investment_id, 0)))
+    return replace(link, records=(*records, row), shared=shared)
 
 
 def save_investment(
@@ -179,8 +196,12 @@ def save_investment(
     parcels: tuple[str, ...] | None = None,
     *,
     user: str | None = None,
+    delete: bool = False,
 ) -> RegisterLink:
-    """Save one investment's changes on the version the copy was read at; return the fresh link.
+    """Save one investment on the version the copy was read at; return the fresh link.
+
+    An investment the copy does not hold is added (refused when another user
+    added the same id meanwhile); ``delete`` removes it.
 
     Raises
     ------
@@ -191,9 +212,17 @@ def save_investment(
     """
     shared = _shared(link)
     row = shared.row(investment_id)
-    edit = InvestmentEdit(investment_id, row.version if row else 0, dict(values), parcels)
+    edit = InvestmentEdit(
+        investment_id, row.version if row else 0, dict(values), parcels, delete=delete
+    )
     save_edits(shared.connection, shared.register, [edit], user=user, schema=shared.schema)
     return reload(link)
+
+
+def next_id(link: RegisterLink) -> str:
+    """Propose the id of a new investment: one more than the largest numeric id."""
+    numbers = [int(i) for i in link.register().ids if i.isdigit()]
+    return str(max(numbers, default=0) + 1)
 
 
 def _shared(link: RegisterLink) -> SharedSource:

@@ -140,7 +140,9 @@ class RegisterUi(QObject):
         self.shared = SharedRegisterActions(self)
         self.menu.addActions([self.link_action, self.refresh_action])
         self.menu.addSeparator()
-        self.menu.addActions([self.shared.publish_action, self.shared.open_action])
+        self.menu.addActions(
+            [self.shared.publish_action, self.shared.open_action, self.shared.new_action]
+        )
         self.menu.addSeparator()
         self.menu.addActions([self.panel_action, self.charts_action])
         bar = w.menuBar()
@@ -176,7 +178,7 @@ class RegisterUi(QObject):
             self.panel = RegisterPanel(self.state, self.window)
             self.panel.zoomRequested.connect(self.zoom_to_investments)
             self.panel.correctionRequested.connect(self.use_suggestion)
-            self.panel.editRequested.connect(self.shared.edit)
+            self.shared.attach(self.panel)
             self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.panel)
             self.window.resizeDocks([self.panel], [460], Qt.Orientation.Horizontal)
         self.panel.show()

@@ -227,11 +227,18 @@ class OpenSharedRegisterDialog(QDialog):
 class InvestmentDialog(QDialog):
     """Edit the cells of one investment of a shared register (a form, one row per column)."""
 
-    def __init__(self, link: RegisterLink, investment_id: str, parent: QWidget | None = None):
+    def __init__(
+        self, link: RegisterLink, investment_id: str | None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
-        self.setWindowTitle(f"{tr('Investment')} {investment_id}")
         self.resize(560, 560)
-        record = link.records[link.register().ids.index(investment_id)]
+        ids = link.register().ids
+        if investment_id in ids:
+            self.setWindowTitle(f"{tr('Investment')} {investment_id}")
+            record = link.records[ids.index(investment_id)]
+        else:  # a new investment: its id proposed in the id column
+            self.setWindowTitle(tr("New investment"))
+            record = {link.mapping.id: investment_id} if link.mapping.id else {}
         self.edits: dict[str, QLineEdit] = {}
         form = QFormLayout()
         for column in link.columns:
@@ -239,8 +246,12 @@ class InvestmentDialog(QDialog):
             edit.setMinimumWidth(300)
             self.edits[column] = edit
             form.addRow(column, edit)
-        row = link.shared.row(investment_id) if link.shared is not None else None
-        header = QLabel(_version_text(row.version, row.changed_by, row.changed_at) if row else "")
+        row = link.shared.row(investment_id or "") if link.shared is not None else None
+        header = QLabel(
+            _version_text(row.version, row.changed_by, row.changed_at)
+            if row
+            else tr("A new investment is saved to the database when you press OK.")
+        )
         header.setWordWrap(True)
         inner = QWidget()
         inner.setLayout(form)

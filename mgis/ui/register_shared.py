@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from mgis.io import MgisIOError
 from mgis.io.pg_connect import get_connection
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from mgis.layers.link_store import RegisterLink
     from mgis.project import Project
     from mgis.ui.register_actions import RegisterUi
+    from mgis.ui.register_panel import RegisterPanel
 
 
 # -- dialogs (replaced in tests) ---------------------------------------------------------
@@ -66,7 +67,7 @@ def choose_shared(
 def edit_investment(
     parent: QWidget, link: RegisterLink, investment_id: str
 ) -> dict[str, str] | None:
-    """Show the investment's form; return the typed texts, None when cancelled."""
+    """Show the investment's form (empty for a new id); return the texts, None when cancelled."""
     dialog = InvestmentDialog(link, investment_id, parent)
     return dialog.texts() if dialog.exec() else None
 
@@ -88,6 +89,15 @@ def tell_conflict(parent: QWidget, text: str) -> bool:
     box.addButton(QMessageBox.StandardButton.Close)
     box.exec()
     return box.clickedButton() is refresh
+
+
+def confirm_remove(parent: QWidget, label: str) -> bool:
+    """Ask before removing an investment from the shared register."""
+    text = tr("Remove investment {investment} from the shared register for everyone?").format(
+        investment=label
+    )
+    answer = QMessageBox.question(parent, tr("Shared register"), text)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def show_error(parent: QWidget, text: str) -> None:
@@ -146,9 +156,13 @@ def _open(choice: OpenChoice, frame: gpd.GeoDataFrame) -> LinkOutcome:
 
 
 def _save(
-    link: RegisterLink, investment_id: str, values: Mapping[str, Any], frame: gpd.GeoDataFrame
+    link: RegisterLink,
+    investment_id: str,
+    values: Mapping[str, Any],
+    frame: gpd.GeoDataFrame,
+    delete: bool = False,
 ) -> SavedEdit:
-    """Save one investment (with its parcel links when they changed), then read it all again."""
+    """Save (or remove) one investment with its parcel links, then read it all again."""
     parcels: tuple[str, ...] | None = None
     mapping = link.mapping
     if mapping.parcels in values or (mapping.obreb and mapping.obreb in values):
@@ -156,7 +170,7 @@ def _save(
         found = trial.result.links
         parcels = tuple(found.loc[found["investment_id"] == investment_id, "parcel_id"])
     try:
-        fresh = shared_register.save_investment(link, investment_id, values, parcels)
+        fresh = shared_register.save_investment(link, investment_id, values, parcels, delete=delete)
     except RegisterConflictError as exc:
         return SavedEdit(None, investment_id, exc)
     return SavedEdit(relink(replace(fresh, corrections=link.corrections), frame), investment_id)
@@ -183,8 +197,10 @@ class SharedRegisterActions(QObject):
         w = self.window
         self.publish_action = QAction(tr("&Publish register to the database…"), w)
         self.open_action = QAction(tr("&Open shared register…"), w)
+        self.new_action = QAction(tr("&New investment…"), w)
         self.publish_action.triggered.connect(self.publish)
         self.open_action.triggered.connect(self.open_shared)
+        self.new_action.triggered.connect(lambda: self.add())  # noqa: PLW0108 - drops `checked`
 
     @property
     def store(self) -> ConnectionStore:
@@ -195,6 +211,31 @@ class SharedRegisterActions(QObject):
     def update(self, has_link: bool) -> None:
         """Enable what the project allows."""
         self.publish_action.setEnabled(has_link)
+        link = self.ui.current_link()
+        self.new_action.setEnabled(link is not None and link.shared is not None)
+
+    def attach(self, panel: RegisterPanel) -> None:
+        """Give the register panel's table a menu: edit, new and remove investment."""
+        panel.editRequested.connect(self.edit)
+        view = panel.view
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(lambda pos: self._panel_menu(panel, pos))
+
+    def _panel_menu(self, panel: RegisterPanel, pos: QPoint) -> None:
+        """Show the table's menu for a shared register."""
+        link = self.ui.current_link()
+        if link is None or link.shared is None:
+            return
+        ids = panel.selected_ids()
+        menu = QMenu(panel)
+        edit = menu.addAction(tr("Edit…"))
+        edit.setEnabled(len(ids) == 1)
+        edit.triggered.connect(lambda: self.edit(ids[0]))
+        menu.addAction(self.new_action)
+        remove = menu.addAction(tr("Remove investment"))
+        remove.setEnabled(len(ids) == 1)
+        remove.triggered.connect(lambda: self.remove(ids[0]))
+        menu.popup(panel.view.viewport().mapToGlobal(pos))
 
     def _connected(self, name: str) -> bool:
         """Settle the password of connection ``name`` on the UI thread."""
@@ -279,6 +320,13 @@ class SharedRegisterActions(QObject):
             texts = edit_investment(self.window, link, investment_id)
             if texts is None:
                 return
+        self._start_save(link, investment_id, texts, label=f"Save investment {investment_id}")
+
+    def _start_save(
+        self, link: RegisterLink, investment_id: str, texts: Mapping[str, str], label: str
+    ) -> None:
+        """Check the typed cells, settle the password and save in a worker."""
+        assert link.shared is not None
         try:
             values = shared_register.cell_values(link, investment_id, texts)
         except ValueError as exc:
@@ -289,14 +337,52 @@ class SharedRegisterActions(QObject):
             return
         self.ui._run(
             _save, link, investment_id, values, frame, text=tr("Saving to the database…"),
-            done=lambda saved: self._saved(saved, link),
+            done=lambda saved: self._saved(saved, link, label),
         )  # fmt: skip
 
-    def _saved(self, saved: SavedEdit, old: RegisterLink) -> None:
+    def add(self, texts: Mapping[str, str] | None = None) -> None:
+        """Add an investment to the shared register (the form is shown when ``texts`` is None)."""
+        link = self.ui.current_link()
+        if link is None or link.shared is None:
+            return
+        proposed = shared_register.next_id(link)
+        if texts is None:
+            texts = edit_investment(self.window, link, proposed)
+            if texts is None:
+                return
+        id_column = link.mapping.id
+        iid = str(texts.get(id_column, "")).strip() if id_column else proposed
+        if not iid:
+            show_error(self.window, tr("Give the new investment an id in column {column}.")
+                       .format(column=id_column))  # fmt: skip
+            return
+        if iid in link.register().ids:
+            show_error(self.window, tr("Investment {investment} is already in the register.")
+                       .format(investment=iid))  # fmt: skip
+            return
+        self._start_save(link, iid, texts, label=f"Add investment {iid}")
+
+    def remove(self, investment_id: str) -> None:
+        """Remove an investment from the shared register after asking."""
+        link = self.ui.current_link()
+        if link is None or link.shared is None:
+            return
+        name = self.ui.investment_names().get(investment_id)
+        label = f"{investment_id} ({name})" if name else investment_id
+        if not confirm_remove(self.window, label):
+            return
+        frame = self._parcels(link)
+        if frame is None or not self._connected(link.shared.connection):
+            return
+        self.ui._run(
+            _save, link, investment_id, {}, frame, True, text=tr("Saving to the database…"),
+            done=lambda saved: self._saved(saved, link, f"Remove investment {investment_id}"),
+        )  # fmt: skip
+
+    def _saved(self, saved: SavedEdit, old: RegisterLink, label: str = "") -> None:
         """Show the saved register, or tell why the database refused the change."""
         if saved.outcome is not None:
-            label = f"Save investment {saved.investment_id}"
-            self.ui._store(saved.outcome, old, label)
+            self.ui._store(saved.outcome, old, label or f"Save investment {saved.investment_id}")
             return
         if saved.conflict is None:
             return
