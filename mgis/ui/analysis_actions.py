@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,15 +22,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 
 from mgis.commands import AddLayer
 from mgis.layers.selection import SelectMode
-from mgis.ui.analysis_dialogs import (
-    AnalysisDialog,
-    BufferDialog,
-    DissolveDialog,
-    JoinDialog,
-    OverlayDialog,
-    SelectExpressionDialog,
-    SelectLocationDialog,
-)
+from mgis.ui.analysis_dialogs import AnalysisDialog
 from mgis.ui.analysis_dialogs2 import (
     CoverageDialog,
     DistanceDialog,
@@ -41,13 +32,18 @@ from mgis.ui.analysis_dialogs2 import (
     StandardsDialog,
 )
 from mgis.ui.analysis_dialogs3 import CostDialog, InvestmentChoices, InvestmentDialog
+from mgis.ui.analysis_dialogs_geo import BufferDialog, DissolveDialog, JoinDialog, OverlayDialog
+from mgis.ui.analysis_dialogs_select import SelectExpressionDialog, SelectLocationDialog
 from mgis.ui.analysis_jobs import AnalysisOutcome, investment_inputs, run_analysis
+from mgis.ui.analysis_outcome import AnalysisFailure
 from mgis.ui.analysis_params import (
     AnalysisParams,
     InvestmentParams,
     SelectExpressionParams,
     SelectLocationParams,
 )
+from mgis.ui.analysis_server import prepare_server_job, select_on_server
+from mgis.ui.db_actions import ensure_connection
 from mgis.ui.i18n import tr
 from mgis.ui.summary_view import SummaryDock
 from mgis.ui.workers import Worker
@@ -93,13 +89,6 @@ def menu_items() -> list[tuple[str, str]]:
         ("investments", tr("In&vestment area statistics…")),
         ("costs", tr("Costs and &benefits of an investment…")),
     ]
-
-
-@dataclass(frozen=True)
-class AnalysisFailure:
-    """An analysis refused its inputs: the message for the user."""
-
-    text: str
 
 
 def analyse(
@@ -263,10 +252,31 @@ class AnalysisUi(QObject):
         except KeyError as exc:
             self._fail(f"{tr('The project has no layer')} {exc}")
             return None
+        if isinstance(params, SelectLocationParams) and params.on_server:
+            return self.run_on_server(params, frames[params.by])
         current = None
         if isinstance(params, SelectLocationParams | SelectExpressionParams):
             current = self.project.layer(params.layer).selected.copy()
-        worker = Worker(analyse, params, frames, current, controls=True, parent=self)
+        return self._start(Worker(analyse, params, frames, current, controls=True, parent=self))
+
+    def run_on_server(self, params: SelectLocationParams, by: gpd.GeoDataFrame) -> Worker | None:
+        """Select in the whole PostGIS table on the server; the rows found become a new layer.
+
+        The password is settled here, on the UI thread, before the worker starts.
+        """
+        try:
+            layer = self.project.layer(params.layer)
+            job = prepare_server_job(params, layer, by, self.project.crs)
+        except (KeyError, ValueError) as exc:
+            self._fail(str(exc))
+            return None
+        if not ensure_connection(self.window, job.connection):  # it told the user why
+            self.failed.emit(tr("The database could not be reached."))
+            return None
+        return self._start(Worker(select_on_server, job, controls=True, parent=self))
+
+    def _start(self, worker: Worker) -> Worker:
+        """Start an analysis worker, with progress and Cancel in the status bar."""
         worker.succeeded.connect(self._finish)
         worker.failed.connect(self._fail)
         self.window.progress.track(worker, tr("Analysing…"))

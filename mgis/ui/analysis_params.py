@@ -31,6 +31,10 @@ class SelectLocationParams:
         ``new``, ``add``, ``remove`` or ``intersect`` with the current selection.
     summary_field : str or None
         Count the selected features per value of this field in the summary.
+    on_server : bool
+        ``layer`` is a PostGIS table: let the database test the whole table
+        (``intersects`` or ``dwithin`` only) and add the matching rows as a new
+        layer instead of changing the selection (``mode`` is then not used).
     """
 
     layer: str
@@ -40,6 +44,7 @@ class SelectLocationParams:
     by_selected_only: bool = False
     mode: str = "new"
     summary_field: str | None = None
+    on_server: bool = False
 
 
 @dataclass(frozen=True)

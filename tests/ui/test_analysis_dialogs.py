@@ -13,14 +13,11 @@ from mgis.demo import build_demo
 from mgis.project import Project
 from mgis.ui import i18n
 from mgis.ui.analysis_actions import AnalysisUi, menu_items
-from mgis.ui.analysis_dialogs import (
-    BufferDialog,
-    SelectExpressionDialog,
-    SelectLocationDialog,
-    parse_distances,
-)
+from mgis.ui.analysis_dialogs import parse_distances
 from mgis.ui.analysis_dialogs2 import IndicatorsDialog, ServiceAreaDialog, StandardsDialog
 from mgis.ui.analysis_dialogs3 import CostDialog, parse_outlays
+from mgis.ui.analysis_dialogs_geo import BufferDialog
+from mgis.ui.analysis_dialogs_select import SelectExpressionDialog, SelectLocationDialog
 from mgis.ui.analysis_jobs import AnalysisOutcome
 from mgis.ui.analysis_params import (
     BufferParams,

@@ -19,9 +19,9 @@ from mgis.io import read_layer, write_layer
 from mgis.layers.selection import SelectMode
 from mgis.ui import i18n
 from mgis.ui.analysis_actions import AnalysisUi
-from mgis.ui.analysis_dialogs import SelectExpressionDialog, SelectLocationDialog
 from mgis.ui.analysis_dialogs2 import CoverageDialog, RingsDialog, StandardsDialog
 from mgis.ui.analysis_dialogs3 import CostDialog, InvestmentDialog
+from mgis.ui.analysis_dialogs_select import SelectExpressionDialog, SelectLocationDialog
 from mgis.ui.analysis_jobs import AnalysisOutcome, summary_table
 from mgis.ui.main_window import MainWindow
 from mgis.ui.register_actions import RegisterUi
