@@ -19,7 +19,13 @@ ANALYSES: tuple[str, ...] = (
 
 def add_parser(sub: Any) -> None:
     """Register the ``analyze`` command and its analyses."""
-    parser = sub.add_parser("analyze", help="run a spatial analysis and write its result")
+    parser = sub.add_parser(
+        "analyze",
+        help="run a spatial analysis and write its result",
+        description="Run one analysis and write its result. Every FILE[:LAYER] input also "
+        "takes a PostGIS table, postgis:NAME/schema.table (NAME: a connection saved in mgis, "
+        "or a pg_service entry).",
+    )
     analyses = parser.add_subparsers(dest="analysis", metavar="NAME", required=True)
     for module in ANALYSES:
         importlib.import_module(f"mgis.cli.analyses.{module}").add_parser(analyses)

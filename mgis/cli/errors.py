@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 
 class CliError(Exception):
     """An error reported to the user as one line, with exit code 2."""
@@ -13,7 +15,18 @@ def describe(exc: BaseException) -> str:
     from mgis.project import ProjectError
 
     if isinstance(exc, CliError | MgisIOError | ProjectError | ValueError):
-        return str(exc)
-    if isinstance(exc, OSError):
-        return f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
-    return f"unexpected error ({type(exc).__name__}: {exc}); please report it"
+        text = str(exc)
+    elif isinstance(exc, OSError):
+        text = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
+    elif _is_database_error(exc):
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        text = f"database error: {lines[0]}"
+    else:
+        text = f"unexpected error ({type(exc).__name__}: {exc}); please report it"
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    """Return True for a psycopg error (psycopg is looked at only when already imported)."""
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(exc, psycopg.Error)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mgis.cli._db import is_postgis
 from mgis.cli.errors import CliError
 
 if TYPE_CHECKING:
@@ -34,7 +35,12 @@ def add_parser(sub: Any) -> None:
         description="Export one layer of an mgis project or of any vector file. Existing "
         "files are never replaced without --overwrite.",
     )
-    cmd.add_argument("source", type=Path, metavar="PROJECT_OR_FILE", help="project or file")
+    cmd.add_argument(
+        "source",
+        metavar="PROJECT_OR_FILE",
+        help="project, file or postgis:NAME/schema.table (NAME: a connection saved in mgis, "
+        "or a pg_service entry)",
+    )
     cmd.add_argument("--layer", help="layer name (project layer name; default: the first)")
     cmd.add_argument("--format", choices=FORMATS, help="output format (default: from --out)")
     cmd.add_argument("--out", type=Path, required=True, help="output file")
@@ -66,9 +72,14 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format or _SUFFIXES.get(args.out.suffix.lower())
     if fmt is None:
         raise CliError(f"give --format ({'|'.join(FORMATS)}) or end --out in a known suffix")
-    if args.out.resolve() == args.source.resolve():
-        raise CliError(f"--out {args.out} is the file being exported from; choose another name")
-    frame, name = _load(args.source, args.layer)
+    extent = _extent(args.extent) if args.extent else None
+    if is_postgis(args.source):
+        frame, name = _load_postgis(args.source, args.layer, extent)
+    else:
+        source = Path(args.source)
+        if args.out.resolve() == source.resolve():
+            raise CliError(f"--out {args.out} is the file being exported from; choose another name")
+        frame, name = _load(source, args.layer)
     selected: Any = None
     if args.where:
         from mgis.layers.expressions import ExpressionError, filter_rows
@@ -84,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"mgis export: no feature of {name!r} matches --where", file=sys.stderr)
     options = ExportOptions(
         selected=selected,
-        extent=_extent(args.extent) if args.extent else None,
+        extent=extent,
         target_crs=args.crs,
         fields=tuple(f.strip() for f in args.fields.split(",") if f.strip())
         if args.fields
@@ -132,6 +143,19 @@ def _load(source: Path, layer: str | None) -> tuple[pd.DataFrame, str]:
     for warning in report.warnings:
         print(f"mgis export: {source.name}: {warning}", file=sys.stderr)
     return frame, report.layer or source.stem
+
+
+def _load_postgis(
+    source: str, layer: str | None, extent: tuple[float, float, float, float] | None
+) -> tuple[pd.DataFrame, str]:
+    """Read a PostGIS table (with --extent, only what meets it: the server filters)."""
+    from mgis.cli._db import read_postgis
+
+    if layer:
+        raise CliError("--layer applies to projects and files; name the table in the source")
+    frame, report = read_postgis(source, bbox=extent)
+    print(f"mgis export: {source}: fetched {report.feature_count} rows", file=sys.stderr)
+    return frame, report.layer or "postgis"
 
 
 def _extent(text: str) -> tuple[float, float, float, float]:

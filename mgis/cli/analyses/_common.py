@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mgis import DEFAULT_CRS
+from mgis.cli._db import is_postgis
 from mgis.cli.errors import CliError
 
 if TYPE_CHECKING:
@@ -22,20 +23,38 @@ def add_output_options(parser: Any) -> None:
 
 
 def load_input(spec: str, crs: str, role: str) -> gpd.GeoDataFrame:
-    """Read ``FILE[:LAYER]`` for the input named ``role`` and bring it into ``crs``.
+    """Read ``FILE[:LAYER]`` or ``postgis:NAME/schema.table`` for ``role``, in ``crs``.
 
-    The CRS change and the loader's warnings are printed, never silent.
+    The CRS change and the loader's warnings are printed, never silent; for a
+    PostGIS table also how many rows were fetched.
     """
-    from mgis.io import read_layer, reproject
+    from mgis.io import read_layer
 
-    path, layer = _split_spec(spec)
-    frame, report = read_layer(path, layer)
+    if is_postgis(spec):
+        from mgis.cli._db import read_postgis
+
+        frame, report = read_postgis(spec)
+        label = spec
+        print(f"note: {role} {label}: fetched {report.feature_count} rows", file=sys.stderr)
+    else:
+        path, layer = _split_spec(spec)
+        frame, report = read_layer(path, layer)
+        label = path.name
     if not hasattr(frame, "geometry"):
-        raise CliError(f"{role} {path.name}: the table has no geometry")
+        raise CliError(f"{role} {label}: the table has no geometry")
     for warning in report.warnings:
-        print(f"note: {role} {path.name}: {warning}", file=sys.stderr)
-    if report.crs != crs:
-        print(f"note: {role} {path.name}: reprojected from {report.crs} to {crs}", file=sys.stderr)
+        print(f"note: {role} {label}: {warning}", file=sys.stderr)
+    return to_working_crs(frame, report.crs, crs, f"{role} {label}")
+
+
+def to_working_crs(
+    frame: gpd.GeoDataFrame, current: str | None, crs: str, label: str
+) -> gpd.GeoDataFrame:
+    """Reproject ``frame`` (in ``current``) to ``crs``, saying so on stderr."""
+    from mgis.io import reproject
+
+    if current != crs:
+        print(f"note: {label}: reprojected from {current} to {crs}", file=sys.stderr)
         frame = reproject(frame, crs)
     return frame
 
