@@ -240,8 +240,8 @@ _EXPLAIN = (
     (r"database \".*\" does not exist", "there is no database {database}"),
     (r"role \".*\" does not exist", "there is no user (role) {user} on this server"),
     (r"no pg_hba.conf entry", "the server does not accept this user from this computer"),
-    (r"ssl", "the SSL settings do not match the server's (SSL mode {sslmode})"),
     (r"definition of service", "there is no pg_service entry {service}"),
+    (r"\bssl\b|sslmode value", "the SSL settings do not match the server's (SSL mode {sslmode})"),
     (
         r"connection refused|could not connect|timeout expired|could not translate host"
         r"|no route to host|is the server running",
