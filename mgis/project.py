@@ -53,6 +53,9 @@ class Project:
         Where the project was last opened from or saved to.
     links : list of RegisterLink
         Investment registers linked to parcel layers (copy, mapping, source).
+    load_warnings : list of str
+        Set by :meth:`open`: why a database layer could not be read (it is kept,
+        without features, so that saving does not lose it). Not saved.
     """
 
     layers: list[VectorLayer] = field(default_factory=list)
@@ -61,6 +64,7 @@ class Project:
     metadata: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
     links: list[RegisterLink] = field(default_factory=list)
+    load_warnings: list[str] = field(default_factory=list)
 
     # -- layers -----------------------------------------------------------------
 
@@ -204,7 +208,9 @@ class Project:
         Returns
         -------
         Project
-            The project with every layer loaded.
+            The project with every layer loaded. A view-only database layer is
+            read only for the saved extent; a database layer that cannot be read
+            is kept empty and explained in :attr:`load_warnings`.
         """
         path = Path(path).resolve()
         if not path.is_file():
@@ -221,7 +227,7 @@ class Project:
 
             project.links = links_from_json(settings["register_links"], path.parent)
         for entry in settings.get("layers", []):
-            project.layers.append(_load_layer(entry, path, project.crs))
+            project.layers.append(_load_layer(entry, path, project))
         return project
 
 
@@ -265,6 +271,7 @@ def _write_project_file(project: Project, tmp: Path, project_dir: Path) -> None:
             "embedded": lyr.embedded,
             "min_scale": lyr.min_scale,
             "max_scale": lyr.max_scale,
+            "view_only": lyr.view_only,
         }
         if lyr.embedded:
             entry["table"] = _table_name(lyr.name, taken)
@@ -330,19 +337,39 @@ def _read_settings(path: Path) -> dict[str, Any]:
     return settings
 
 
-def _load_layer(entry: dict[str, Any], project_path: Path, crs: str) -> VectorLayer:
+def database_connections(path: Path | str) -> list[str]:
+    """Return the names of the database connections a project file reads layers through.
+
+    The UI connects to each one on its own thread before opening the project,
+    so that a password is asked for once and kept for the session.
+
+    Raises
+    ------
+    ProjectError
+        When ``path`` is not a readable mgis project.
+    """
+    from mgis.layers.pg_view import connection_names
+
+    return connection_names(_read_settings(Path(path).resolve()).get("layers", []))
+
+
+def _load_layer(entry: dict[str, Any], project_path: Path, project: Project) -> VectorLayer:
     """Load one layer described by a settings entry."""
     name = str(entry["name"])
     embedded = bool(entry.get("embedded", True))
+    view_only = bool(entry.get("view_only", False))
+    crs = project.crs
     if embedded:
         from mgis.io.gpkg import read_gpkg_table
 
         frame = read_gpkg_table(project_path, str(entry["table"]))
     elif str(entry.get("source") or "").startswith("postgis:"):
-        from mgis.io.crs import reproject
-        from mgis.io.postgis import read_source
+        from mgis.layers.pg_view import read_or_empty
 
-        frame = reproject(read_source(str(entry["source"]))[0], crs)
+        extent = project.extent if view_only else None
+        frame, warning = read_or_empty(name, str(entry["source"]), crs, extent)
+        if warning:
+            project.load_warnings.append(warning)
     else:
         from mgis.io import read_layer
         from mgis.io.crs import reproject
@@ -367,6 +394,7 @@ def _load_layer(entry: dict[str, Any], project_path: Path, crs: str) -> VectorLa
         embedded=embedded,
         min_scale=_as_scale(entry.get("min_scale")),
         max_scale=_as_scale(entry.get("max_scale")),
+        view_only=view_only,
     )
 
 

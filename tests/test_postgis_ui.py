@@ -12,6 +12,7 @@ import shapely
 from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QMessageBox
 
+from mgis.commands import AddLayer, SetLayerProperties
 from mgis.io import pg_connect as pgc
 from mgis.io.pg_write import write_table
 from mgis.io.postgis import read_table
@@ -65,6 +66,16 @@ def parcels(n: int, size: float = 10.0) -> gpd.GeoDataFrame:
         geometry=shapely.box(x0, y0, x0 + size * 0.9, y0 + size * 0.9),
         crs="EPSG:2180",
     )
+
+
+def assert_no_password_in(folder: Path) -> list[Path]:
+    """Check that no file under ``folder`` holds the test password; return the files."""
+    written = [f for f in folder.rglob("*") if f.is_file()]
+    for file in written:
+        data = file.read_bytes()
+        assert PASSWORD.encode() not in data, file
+        assert PASSWORD.encode("utf-16-le") not in data, file
+    return written
 
 
 @pytest.fixture(scope="module")
@@ -182,8 +193,6 @@ def test_save_layer_and_no_password_in_any_written_file(
 
     monkeypatch.setattr(db_actions, "ask_password", ask)
     layer = win.project.make_layer("Drogi gminne", parcels(30))
-    from mgis.commands import AddLayer
-
     win.controller.push(AddLayer(layer))
     win.layer_panel.set_active_layer("Drogi gminne")
     confirmations: list[str] = []
@@ -207,18 +216,26 @@ def test_save_layer_and_no_password_in_any_written_file(
     monkeypatch.setattr(db_actions, "choose_table", lambda *a: choice)
     win.postgis.add_action.trigger()
     qtbot.waitUntil(lambda: "z bazy" in win.project.layer_names(), timeout=20_000)
+    view = BrowserChoice("secure", "public", "drogi gminne", "", "widok", True, 2180)
+    monkeypatch.setattr(db_actions, "choose_table", lambda *a: view)
+    win.postgis.add_action.trigger()
+    qtbot.waitUntil(lambda: "widok" in win.project.layer_names(), timeout=20_000)
+    assert win.project.layer("widok").view_only
     settings_dir = win.files.recovery_dir.parent
     project_path = settings_dir / "project" / "projekt.gpkg"
     win.project.save(project_path)
+    pgc.forget_password(conn)  # opened again, the project asks for the password once
+    asked.clear()
+    assert win.open_project(project_path)
+    assert len(asked) == 1
+    assert win.project.layer("widok").view_only
+    assert len(win.project.layer("z bazy").frame) == 30
+    assert 0 < len(win.project.layer("widok").frame) <= 30
+    win.controller.push(SetLayerProperties("widok", opacity=0.5))  # modified: autosave writes
     assert win.files.autosave() is not None
     win.settings.sync()
-    written = list(settings_dir.rglob("*"))
+    written = assert_no_password_in(settings_dir)
     assert any(f.name.endswith(".recovery.gpkg") for f in written)
     assert any(f.suffix == ".ini" for f in written)
-    for file in written:
-        if file.is_file():
-            data = file.read_bytes()
-            assert PASSWORD.encode() not in data, file
-            assert PASSWORD.encode("utf-16-le") not in data, file
     assert memory_keyring.items == {}
     pgc.forget_password(conn)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import cast
 
-from mgis.layers.parcel_ids import (
+from mgis.layers.parcel_ids import ParcelContext
+from mgis.layers.parcel_normalise import (
     _CANONICAL,
     _CANONICAL_NUMBER,
-    ParcelContext,
     _canonical_unit_code,
     _is_missing,
     canonical_obreb,

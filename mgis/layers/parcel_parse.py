@@ -6,14 +6,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from mgis.layers.parcel_ids import (
+from mgis.layers.parcel_ids import ParcelContext, ParcelErrorReason, ParcelId, ParcelIdError
+from mgis.layers.parcel_normalise import (
     _CANONICAL,
     _SLASH,
     UNIT_TYPES,
-    ParcelContext,
-    ParcelErrorReason,
-    ParcelId,
-    ParcelIdError,
     _is_missing,
     canonical_obreb,
     canonical_parcel_number,

@@ -65,6 +65,10 @@ class VectorLayer:
     max_scale : float or None
         The layer is hidden when the map is zoomed in beyond 1:``max_scale``
         (a smaller denominator); None = no limit.
+    view_only : bool
+        True for a database table read only for the current map view: ``frame``
+        holds just the features of that view (a bounding-box query), and the
+        layer is read again whenever the view changes. Saved in the project.
     selected : numpy.ndarray
         Positional indices of the selected features (sorted, unique). The
         selection is view state: it is not saved and not undone.
@@ -79,6 +83,7 @@ class VectorLayer:
     embedded: bool = True
     min_scale: float | None = None
     max_scale: float | None = None
+    view_only: bool = False
     selected: Indices = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     @property

@@ -151,6 +151,10 @@ def _build_menus(window: MainWindow, a: Actions) -> None:
     layer_bar = QToolBar(tr("Layer toolbar"), window)
     layer_bar.setObjectName("layer_toolbar")
     layer_bar.addAction(a.add_vector)
+    postgis = window.postgis  # type: ignore[attr-defined]
+    postgis.add_action.setIcon(mgis_icon("add_postgis"))
+    layer_bar.addAction(postgis.add_action)
+    panel.add_actions = [a.add_vector, postgis.add_action]
     window.addToolBar(layer_bar)
     panels.addActions([project_bar.toggleViewAction(), layer_bar.toggleViewAction()])
 

@@ -1,4 +1,8 @@
-"""MapCanvas: the map widget. Renders off the UI thread, one cached picture per layer."""
+"""MapCanvas: the map widget. Renders off the UI thread, one cached picture per layer.
+
+The zoom, pan and previous/next view commands are mixed in from
+:class:`mgis.ui.canvas_nav.CanvasNavigation`.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from mgis.layers.selection import combine
 from mgis.render import LayerImageCache, LayerKey, MapRenderer, MapView
 from mgis.render.overlay import render_selection
 from mgis.render.renderer import new_image
+from mgis.ui.canvas_nav import CanvasNavigation
 from mgis.ui.render_worker import LayerRenderWorker, RenderJob
 from mgis.ui.tools import MapTool, PanTool, ToolEvent, ViewHistory, navigation_key
 
@@ -37,16 +42,18 @@ WHEEL_STEP = 1.25
 """Zoom factor of one wheel notch."""
 
 
-class MapCanvas(QWidget):
+class MapCanvas(QWidget, CanvasNavigation):
     """Shows layers through :class:`~mgis.render.MapRenderer` and hands input to a map tool.
 
     The wheel zooms at the cursor and the middle button pans with any tool;
     the left button goes to the active :class:`~mgis.ui.tools.MapTool`
     (:class:`~mgis.ui.tools.PanTool` by default). Keys: + and - zoom, arrows
     pan by a quarter of the view, Home shows everything, Esc cancels the
-    tool's current action. Renders run in a one-thread pool; a render made
-    stale by a newer view is cancelled. Selected features are highlighted
-    from a cached picture, redrawn only when a selection or the view changes.
+    tool's current action. The view commands (``set_view``, ``zoom_*``,
+    ``pan_pixels`` ...) come from :class:`~mgis.ui.canvas_nav.CanvasNavigation`.
+    Renders run in a one-thread pool; a render made stale by a newer view is
+    cancelled. Selected features are highlighted from a cached picture,
+    redrawn only when a selection or the view changes.
 
     Signals
     -------
@@ -165,66 +172,6 @@ class MapCanvas(QWidget):
         self.setCursor(tool.cursor_shape)
         self.update()
         self.toolChanged.emit(tool)
-
-    def set_view(self, view: MapView, *, record: bool = True) -> None:
-        """Show ``view`` (resized to the widget); ``record`` keeps the old one for Previous."""
-        if record:
-            self.history.record(self._view)
-        self._view = view.resized(*self._size())
-        self._changed()
-
-    def zoom_full(self) -> None:
-        """Show the full extent of all layers."""
-        if self._full is not None:
-            self.set_view(MapView.fit(self._full, *self._size(), margin=0.02))
-
-    def zoom_by(self, factor: float, anchor: tuple[float, float] | None = None) -> None:
-        """Zoom in by ``factor`` (> 1 in, < 1 out) about a pixel ``anchor``."""
-        if self._view is not None:
-            self.set_view(self._view.zoomed(factor, anchor))
-
-    def zoom_to_extent(self, extent: Extent | None, margin: float = 0.05) -> None:
-        """Show ``extent`` (a single point is centred at the current scale)."""
-        if extent is None:
-            return
-        xmin, ymin, xmax, ymax = extent
-        if xmax <= xmin and ymax <= ymin and self._view is not None:
-            w, h = self._size()
-            view = MapView((xmin + xmax) / 2, (ymin + ymax) / 2, self._view.resolution, w, h)
-        else:
-            view = MapView.fit(extent, *self._size(), margin=margin)
-        self.set_view(view)
-
-    def zoom_to_layer(self, layer: VectorLayer) -> None:
-        """Show all features of ``layer``."""
-        self.zoom_to_extent(bounds_of(layer.frame))
-
-    def zoom_to_selection(self) -> None:
-        """Show the selected features of every layer."""
-        chosen = [lyr for lyr in self._layers if lyr.selected.size]
-        self.zoom_to_extent(union_extents(bounds_of(lyr.frame, lyr.selected) for lyr in chosen))
-
-    def zoom_previous(self) -> None:
-        """Go back to the view shown before the last zoom or pan."""
-        if (view := self.history.previous(self._view)) is not None:
-            self.set_view(view, record=False)
-
-    def zoom_next(self) -> None:
-        """Go forward again after :meth:`zoom_previous`."""
-        if (view := self.history.next(self._view)) is not None:
-            self.set_view(view, record=False)
-
-    def set_drag_offset(self, dx: float, dy: float) -> None:
-        """Move the shown picture by ``(dx, dy)`` pixels without rendering (pan preview)."""
-        self._drag_by = QPointF(dx, dy)
-        self.update()
-
-    def pan_pixels(self, dx: float, dy: float) -> None:
-        """Drag the map by ``(dx, dy)`` pixels and redraw (ends a pan preview)."""
-        self._drag_by = QPointF(0, 0)
-        if self._view is not None and (dx or dy):
-            self.set_view(self._view.panned(dx, dy))
-        self.update()
 
     def select(self, layer: VectorLayer, indices: Iterable[int], mode: SelectMode) -> None:
         """Combine ``indices`` with the selection of ``layer`` (through the controller if set)."""

@@ -1,15 +1,18 @@
-"""PostGIS in the main window: "Add PostGIS layer…", "Save layer to PostGIS…" and view-following.
+"""PostGIS in the main window: add, save, reload from the database, and view-following.
 
 Reads and writes run in :class:`~mgis.ui.workers.Worker` threads; the password
 is settled on the UI thread first (asked for, or taken from the session or the
 credential store) so no dialog is ever needed off the UI thread. A layer added
-with "Read only the current map view" is read again for each new view through
-a bounding-box query (the spatial index), so a large table is drawn without
-loading all of it. The module-level dialog functions are the seams tests replace.
+with "Read only the current map view" (``VectorLayer.view_only``, saved in the
+project) is read again for each new view through a bounding-box query (the
+spatial index), so a large table is drawn without loading all of it; the
+followed layers are taken from the project whenever it is replaced or changed
+(open, undo, redo). The module-level dialog functions are the seams tests replace.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,9 +32,16 @@ from PySide6.QtWidgets import (
 
 from mgis.commands import AddLayer
 from mgis.io import MgisIOError
-from mgis.io.pg_connect import PgConnection, connect, remember_password, set_password_prompt
+from mgis.io.pg_connect import (
+    PgConnection,
+    connect,
+    get_connection,
+    remember_password,
+    set_password_prompt,
+)
 from mgis.io.pg_write import write_table
-from mgis.io.postgis import PgSource, TableInfo, list_tables, read_source
+from mgis.io.postgis import PgSource, TableInfo, is_postgis_source, list_tables, read_source
+from mgis.layers.pg_view import read_postgis_layer
 from mgis.ui.db_dialogs import (
     BrowserChoice,
     ConnectionStore,
@@ -181,12 +191,16 @@ class PostgisActions(QObject):
         self.save_action.triggered.connect(
             lambda: self.save_layer(window.layer_panel.active_layer())
         )
-        self.following: dict[int, tuple[VectorLayer, str, int]] = {}
+        self.following: dict[int, VectorLayer] = {}  # by id(layer); the layer keeps its id
+        self._reads: dict[int, int] = {}  # id(layer) -> number of its latest read
+        self._count = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(300)
         self._timer.timeout.connect(self.refresh_views)
         window.canvas.viewChanged.connect(lambda _view: self._timer.start())
+        window.controller.projectReplaced.connect(self.follow_project)
+        window.controller.projectModified.connect(self.follow_project)
         self.workers: list[Worker] = []
 
     def _start(self, worker: Worker, text: str) -> Worker:
@@ -196,74 +210,123 @@ class PostgisActions(QObject):
         self.window.progress.track(worker, text)
         return worker.start()
 
-    def view_bbox(self, srid: int) -> Extent | None:
-        """Return the map view's extent in the table's SRID, None without a view."""
+    def view_extent(self) -> Extent | None:
+        """Return the map view's extent in the project CRS, None without a view."""
         view = self.window.canvas.view
         if view is None:
             return None
         x0, y0, x1, y1 = (float(v) for v in view.extent)
-        project_crs = self.window.project.crs
-        if srid <= 0 or f"EPSG:{srid}" == project_crs:
-            return (x0, y0, x1, y1)
-        from pyproj import Transformer
-
-        move = Transformer.from_crs(project_crs, f"EPSG:{srid}", always_xy=True)
-        a, b, c, d = move.transform_bounds(x0, y0, x1, y1)
-        return (float(a), float(b), float(c), float(d))
+        return (x0, y0, x1, y1)
 
     def add_layer(self) -> None:
         """Browse a database and add the chosen table or query as a layer."""
         choice = choose_table(self.window, self.store)
         if choice is None:
             return
-        src = PgSource(choice.connection, choice.schema, choice.table, choice.sql)
-        bbox = self.view_bbox(choice.srid) if choice.view_only else None
-        worker = Worker(read_source, src.to_source(), bbox=bbox, parent=self)
-        worker.succeeded.connect(lambda result: self._on_read(choice, src, result, bbox))
+        source = PgSource(choice.connection, choice.schema, choice.table, choice.sql).to_source()
+        extent = self.view_extent() if choice.view_only else None
+        if extent is None:
+            worker = Worker(read_source, source, parent=self)
+        else:
+            crs = self.window.project.crs
+            worker = Worker(read_postgis_layer, source, crs, extent, parent=self)
+        worker.succeeded.connect(lambda result: self._on_read(choice, source, result))
         worker.failed.connect(lambda text: show_error(self.window, text))
         self._start(worker, f"{tr('Loading')} {choice.name}…")
 
-    def _on_read(
-        self, choice: BrowserChoice, src: PgSource, result: Any, bbox: Extent | None
-    ) -> None:
+    def _on_read(self, choice: BrowserChoice, source: str, result: Any) -> None:
         """Add the read layer (referenced by its source, not embedded)."""
         frame, report = result
         if frame.crs is None:
             show_error(self.window, f"{choice.name}: {tr('the table declares no SRID.')}")
             return
-        layer = self.window.project.make_layer(choice.name, frame, source=src.to_source())
+        layer = self.window.project.make_layer(choice.name, frame, source=source)
         layer.embedded = False
+        layer.view_only = choice.view_only
+        if layer.view_only:  # already read for this view: following must not read it again
+            self.following[id(layer)] = layer
         self.window.controller.push(AddLayer(layer))
-        if bbox is not None:
-            self.following[id(layer)] = (layer, src.to_source(), choice.srid)
         self._tell(layer.name, report.feature_count)
 
     def _tell(self, name: str, rows: int) -> None:
         """Say in the status bar how many rows were fetched."""
         self.window.statusBar().showMessage(f"{name}: {tr('rows fetched')} {rows}", 8000)
 
+    # -- following the view and reloading ----------------------------------------------------
+
+    def follow_project(self) -> None:
+        """Follow exactly the view-only database layers of the project (after open, undo …)."""
+        wanted = {
+            id(layer): layer
+            for layer in self.window.project.layers
+            if layer.view_only and not layer.embedded and is_postgis_source(layer.source)
+        }
+        new = wanted.keys() - self.following.keys()
+        self.following = wanted
+        if new:  # re-added by undo or redo, or a new project: read them for this view
+            self._timer.start()
+
     def refresh_views(self) -> None:
         """Read the view-following layers again for the current view."""
-        layers = {id(lyr) for lyr in self.window.project.layers}
-        for key, (layer, source, srid) in list(self.following.items()):
-            if key not in layers:
-                del self.following[key]
-                continue
-            bbox = self.view_bbox(srid)
-            worker = Worker(read_source, source, bbox=bbox, parent=self)
-            worker.succeeded.connect(lambda result, lyr=layer: self._on_view_read(lyr, result))
-            worker.failed.connect(lambda text: self.window.statusBar().showMessage(text, 8000))
-            self._start(worker, f"{tr('Loading')} {layer.name}…")
+        extent = self.view_extent()
+        if extent is None:
+            return
+        status = self.window.statusBar()
+        for layer in list(self.following.values()):
+            self._read(layer, extent, lambda text: status.showMessage(text, 8000))
 
-    def _on_view_read(self, layer: VectorLayer, result: Any) -> None:
-        """Show the features of the new view."""
-        from mgis.io.crs import reproject
+    def reload_layer(self, name: str) -> None:
+        """Read the database layer ``name`` again (only the map view when it is view-only)."""
+        project = self.window.project
+        if name not in project.layer_names():
+            return
+        layer = project.layer(name)
+        if layer.embedded or not is_postgis_source(layer.source):
+            show_error(self.window, f"{name}: {tr('the layer is not read from a database.')}")
+            return
+        connection = get_connection(PgSource.parse(str(layer.source)).connection)
+        if not ensure_connection(self.window, connection):  # asks for the password if needed
+            return
+        extent = self.view_extent() if layer.view_only else None
+        self._read(layer, extent, lambda text: show_error(self.window, text))
 
+    def _read(
+        self, layer: VectorLayer, extent: Extent | None, failed: Callable[[str], None]
+    ) -> None:
+        """Read ``layer`` from its source in a worker; only its latest read is shown."""
+        self._count += 1
+        number = self._reads[id(layer)] = self._count
+        crs = self.window.project.crs
+        worker = Worker(read_postgis_layer, str(layer.source), crs, extent, parent=self)
+        worker.succeeded.connect(lambda result: self._on_layer_read(layer, result, number))
+        worker.failed.connect(failed)
+        self._start(worker, f"{tr('Loading')} {layer.name}…")
+
+    def _on_layer_read(self, layer: VectorLayer, result: Any, number: int) -> None:
+        """Show the features read for ``layer`` unless a later read was started or it is gone."""
+        if self._reads.get(id(layer)) != number:
+            return
+        del self._reads[id(layer)]
+        if not any(lyr is layer for lyr in self.window.project.layers):
+            return
         frame, report = result
-        layer.frame = reproject(frame, self.window.project.crs)
+        family = layer.family
+        layer.frame = frame
         layer.selected = np.empty(0, dtype=np.int64)
         self.window.canvas.restyled()
+        if layer.family != family:  # e.g. empty before: the legend swatch changes
+            self.window.layer_panel.refresh()
         self._tell(layer.name, report.feature_count)
+
+    def extend_layer_menu(self, menu: QMenu, name: str) -> None:
+        """Add the PostGIS actions to the layer panel's context menu of layer ``name``."""
+        if name not in self.window.project.layer_names():
+            return
+        layer = self.window.project.layer(name)
+        menu.addSeparator()
+        menu.addAction(tr("Save layer to Post&GIS…"), lambda: self.save_layer(name))
+        if not layer.embedded and is_postgis_source(layer.source):
+            menu.addAction(tr("Re&load from database"), lambda: self.reload_layer(name))
 
     def save_layer(self, name: str) -> None:
         """Save layer ``name`` as a PostGIS table (asking before replacing or appending)."""
@@ -304,5 +367,6 @@ def install_postgis_actions(window: MainWindow, menu: QMenu) -> PostgisActions:
     actions = PostgisActions(window)
     menu.addAction(actions.add_action)
     menu.addAction(actions.save_action)
+    window.layer_panel.menu_extensions.append(actions.extend_layer_menu)
     window.postgis = actions  # type: ignore[attr-defined]
     return actions

@@ -7,7 +7,7 @@ panel rebuilds itself whenever the project changes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
     QItemSelectionModel,
@@ -41,6 +41,8 @@ NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 MIME_TYPE = "application/x-mgis-layer"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+MenuExtension = Callable[[QMenu, str], None]
+"""Adds actions to the context menu of the named layer (e.g. the PostGIS ones)."""
 
 
 def _colour(text: str) -> QColor:
@@ -232,6 +234,15 @@ class LayerPanel(QDockWidget):
         The current layer changed ("" for none).
     zoomToLayerRequested(str), attributeTableRequested(str), propertiesRequested(str)
         Context-menu requests for the named layer.
+
+    Attributes
+    ----------
+    menu_extensions : list of callable
+        Called with the context menu and the layer name, after the Remove
+        action, so that installed features (PostGIS) add their own actions.
+    add_actions : list of QAction
+        Offered when the user right-clicks the empty part of the panel (add a
+        file layer, add a PostGIS layer).
     """
 
     activeLayerChanged = Signal(str)  # noqa: N815 - Qt naming
@@ -259,6 +270,8 @@ class LayerPanel(QDockWidget):
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.setWidget(self.view)
         self._active = ""
+        self.menu_extensions: list[MenuExtension] = []
+        self.add_actions: list[QAction] = []
         self.remove_action = QAction(tr("&Remove layer"), self)
         self.remove_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -321,10 +334,21 @@ class LayerPanel(QDockWidget):
     def _context_menu(self, pos: QPoint) -> None:
         """Show the layer actions for the item under the cursor."""
         index = self.view.indexAt(pos)
-        if not index.isValid():
+        if index.isValid():
+            menu: QMenu | None = self.build_context_menu(str(index.data(NAME_ROLE)))
+        else:  # empty space: the "add layer" choices (file, database)
+            menu = self.build_add_menu()
+        if menu is None:
             return
-        menu = self.build_context_menu(str(index.data(NAME_ROLE)))
         menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def build_add_menu(self) -> QMenu | None:
+        """Return the menu of the panel's empty space (add a layer), None when there is none."""
+        if not self.add_actions:
+            return None
+        menu = QMenu(self)
+        menu.addActions(self.add_actions)
+        return menu
 
     def build_context_menu(self, name: str) -> QMenu:
         """Return the context menu for the layer called ``name``."""
@@ -334,6 +358,8 @@ class LayerPanel(QDockWidget):
         menu.addSeparator()
         menu.addAction(tr("Re&name"), lambda: self.rename_layer(name))
         menu.addAction(tr("&Remove layer"), lambda: self.remove_layer(name))
+        for extend in self.menu_extensions:
+            extend(menu, name)
         menu.addSeparator()
         menu.addAction(tr("&Properties…"), lambda: self.propertiesRequested.emit(name))
         return menu

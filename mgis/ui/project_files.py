@@ -4,16 +4,24 @@ A modified project is copied every few minutes to a recovery file beside it
 (``NAME.recovery.gpkg``; untitled projects go to the user data folder). A clean
 save or close deletes the copy; a copy found newer than its project at start or
 open means mgis did not close properly, and the user is offered to recover it.
+
+Before a project is read, mgis connects once, on the UI thread, to every
+database its layers come from, so a password dialog appears at most once per
+connection; the project itself is then always read off the UI thread, where no
+dialog is shown: a layer whose database cannot be reached opens empty and the
+user is told which one and why.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from mgis.project import Project
+from mgis.io.pg_connect import connect
+from mgis.project import Project, database_connections
 from mgis.ui.controller import ProjectController
 from mgis.ui.i18n import tr
 from mgis.ui.settings import AppSettings
@@ -156,10 +164,12 @@ class ProjectFiles(QObject):
             self._set(project, recovered=recovered)
             if path is not None:
                 self._add_recent(path)
+            self._show_load_warnings(project)
 
+        settle_passwords(read)
         if not background:
             try:
-                project = Project.open(read)
+                project = _open_off_ui_thread(read)
             except Exception as exc:  # the user gets a message, never a traceback
                 self._error(tr("Cannot open the project"), read, readable_error(exc))
                 return False
@@ -309,6 +319,42 @@ class ProjectFiles(QObject):
     def _error(self, title: str, path: Path, text: str) -> None:
         """Show a failure naming the file."""
         QMessageBox.critical(self.widget, title, f"{path}:\n{text}")
+
+    def _show_load_warnings(self, project: Project) -> None:
+        """List the layers that could not be read, in one message box."""
+        if project.load_warnings:
+            QMessageBox.warning(
+                self.widget,
+                tr("Some layers could not be read"),
+                tr("The project is open, but these layers have no features:")
+                + "\n\n"
+                + "\n\n".join(project.load_warnings),
+            )
+
+
+def settle_passwords(path: Path) -> None:
+    """Connect once to each database the project ``path`` reads layers from (UI thread).
+
+    A password the server asks for is asked now, once, and kept for the
+    session; the project is then read off the UI thread without dialogs. A
+    cancelled dialog or an unreachable server is left to the open, which keeps
+    such a layer empty and says why.
+    """
+    try:
+        names = database_connections(path)
+    except Exception:  # not a project: opening it tells the user
+        return
+    for name in names:
+        try:
+            connect(name).close()
+        except Exception:  # cancelled, wrong password or unreachable: the open reports it
+            continue
+
+
+def _open_off_ui_thread(path: Path) -> Project:
+    """Read the project ``path`` in a thread and wait for it (no password dialog inside)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mgis-open") as pool:
+        return pool.submit(Project.open, path).result()
 
 
 def _newer(recovery: Path, path: Path) -> bool:

@@ -104,6 +104,7 @@ def test_context_menu_lists_layer_actions(window: MainWindow) -> None:
         "Open &attribute table",
         "Re&name",
         "&Remove layer",
+        "Save layer to Post&GIS…",
         "&Properties…",
     ]
 
@@ -160,3 +161,17 @@ def test_edit_menu_label_is_translated(window: MainWindow) -> None:
         assert window.menu_actions.undo.text() == '&Cofnij "Zmiana warstwy"'
     finally:
         i18n.set_language("en")
+
+
+def test_empty_space_offers_adding_a_file_or_a_database_layer(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QToolBar
+
+    panel = window.layer_panel
+    below = panel.view.viewport().rect().bottomLeft()
+    assert not panel.view.indexAt(below).isValid()  # no layer there
+    menu = panel.build_add_menu()
+    assert menu is not None
+    texts = [a.text() for a in menu.actions()]
+    assert texts == ["Add &vector layer…", "Add &PostGIS layer…"]
+    bar = window.findChild(QToolBar, "layer_toolbar")
+    assert window.postgis.add_action in bar.actions()  # type: ignore[attr-defined]
