@@ -302,3 +302,30 @@ def test_add_and_remove_investments(qtbot, published, conn, monkeypatch) -> None
     with qtbot.waitSignal(ui.linked, timeout=20_000):
         ui.apply_refresh()
     assert list(_areas(one).index) == ["1", "3", "4"]
+
+
+def test_use_suggestion_corrects_the_shared_register_for_everyone(
+    qtbot, settings_dir, conn, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "rejestr z literówką.xlsx"
+    pd.DataFrame(
+        {"Lp.": [1], "Nazwa zadania": ["Skwer"], "Działki": [f"{_pid(2)}, {UNIT}.0001.77"]}
+    ).to_excel(path, index=False)
+    win = _window(qtbot, settings_dir, conn)
+    ui = _ui(win)
+    with qtbot.waitSignal(ui.linked, timeout=20_000):
+        ui.apply_link(LinkParameters("parcels", "id_dzialki", path))
+    monkeypatch.setattr(
+        register_shared, "choose_publish", lambda *a: PublishChoice(conn.name, "public", NAME)
+    )
+    with qtbot.waitSignal(ui.linked, timeout=20_000):
+        ui.shared.publish_action.trigger()
+    assert load_register(conn, NAME).parcels("1") == [_pid(2)]
+    with qtbot.waitSignal(ui.linked, timeout=20_000):
+        ui.use_suggestion("1", f"{UNIT}.0001.77", _pid(7))
+    stored = load_register(conn, NAME)
+    assert stored.record("1")["Działki"] == f"{_pid(2)}, {_pid(7)}"
+    assert sorted(stored.parcels("1")) == [_pid(2), _pid(7)]
+    assert win.project.links[0].corrections == ()
+    assert _areas(win).loc["1", "area_m2"] == pytest.approx(20_000)
+    win.canvas.shutdown()

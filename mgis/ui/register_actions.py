@@ -247,10 +247,19 @@ class RegisterUi(QObject):
         )
 
     def use_suggestion(self, investment: str, written: str, suggestion: str) -> Worker | None:
-        """Record ``suggestion`` for the identifier written as ``written`` and link again."""
+        """Record ``suggestion`` for the identifier written as ``written`` and link again.
+
+        In a register shared in the database the parcels cell itself is corrected
+        and saved, so every desk gets the fix.
+        """
         link = self.current_link()
         if link is None or link.parcels_layer not in self.controller.project.layer_names():
             return None
+        if link.shared is not None:
+            cells = replace(link, corrections=((investment, written, suggestion),)).corrected()
+            column = str(cells.mapping.parcels)
+            cell = cells.frame[column].iloc[cells.ids.index(investment)]
+            return self.shared.edit(investment, {column: str(cell)}, label="Use suggestion")
         fixed = replace(link, corrections=(*link.corrections, (investment, written, suggestion)))
         frame = self.controller.project.layer(link.parcels_layer).frame
         return self._run(

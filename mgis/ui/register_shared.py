@@ -11,9 +11,8 @@ The module-level dialog functions are the seams tests replace.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from mgis.io import MgisIOError
 from mgis.io.pg_connect import get_connection
-from mgis.io.pg_register import RegisterConflictError, list_registers
+from mgis.io.pg_register import list_registers
 from mgis.layers import shared_register
 from mgis.ui.db_dialogs import ConnectionStore
 from mgis.ui.i18n import tr
@@ -33,18 +32,24 @@ from mgis.ui.register_db_dialogs import (
     PublishChoice,
     PublishRegisterDialog,
 )
-from mgis.ui.register_state import LinkOutcome, relink
+from mgis.ui.register_shared_jobs import (
+    SavedEdit,
+    conflict_text,
+    open_job,
+    publish_job,
+    save_job,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     import geopandas as gpd
-    import pandas as pd
 
     from mgis.layers.link_store import RegisterLink
     from mgis.project import Project
     from mgis.ui.register_actions import RegisterUi
     from mgis.ui.register_panel import RegisterPanel
+    from mgis.ui.workers import Worker
 
 
 # -- dialogs (replaced in tests) ---------------------------------------------------------
@@ -103,77 +108,6 @@ def confirm_remove(parent: QWidget, label: str) -> bool:
 def show_error(parent: QWidget, text: str) -> None:
     """Tell the user what went wrong, in plain words."""
     QMessageBox.warning(parent, tr("Shared register"), text)
-
-
-# -- work done in workers ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class SavedEdit:
-    """What saving an investment gave: the relinked fresh register, or the refusal."""
-
-    outcome: LinkOutcome | None
-    investment_id: str
-    conflict: RegisterConflictError | None = None
-
-
-def conflict_text(error: RegisterConflictError, names: Mapping[str, str]) -> str:
-    """Say in the user's language which investment was changed by whom and when."""
-    iid = error.investment_id
-    label = f"{iid} ({names[iid]})" if names.get(iid) else iid
-    if not error.changed_by:
-        return tr("Investment {investment} was removed by another user; your change was not "
-                  "saved. Refresh the register.").format(investment=label)  # fmt: skip
-    when = error.changed_at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if error.changed_at else "?"
-    return tr(
-        "Investment {investment} was changed by {who} at {when} after you opened it. "
-        "Your changes were not saved: refresh the register to see them, then make yours again."
-    ).format(investment=label, who=error.changed_by, when=when)
-
-
-def _publish(
-    link: RegisterLink,
-    links: pd.DataFrame | None,
-    choice: PublishChoice,
-    replace_existing: bool,
-    frame: gpd.GeoDataFrame,
-) -> LinkOutcome:
-    """Store the register and link the stored copy again."""
-    new = shared_register.publish(
-        link, links, choice.connection, choice.name, schema=choice.schema,
-        replace_existing=replace_existing,
-    )  # fmt: skip
-    return relink(new, frame)
-
-
-def _open(choice: OpenChoice, frame: gpd.GeoDataFrame) -> LinkOutcome:
-    """Read a shared register and link it to the parcel layer."""
-    link = shared_register.open_shared(
-        choice.connection, choice.name, schema=choice.schema, parcels_layer=choice.layer,
-        id_field=choice.id_field,
-    )  # fmt: skip
-    return relink(link, frame)
-
-
-def _save(
-    link: RegisterLink,
-    investment_id: str,
-    values: Mapping[str, Any],
-    frame: gpd.GeoDataFrame,
-    delete: bool = False,
-) -> SavedEdit:
-    """Save (or remove) one investment with its parcel links, then read it all again."""
-    parcels: tuple[str, ...] | None = None
-    mapping = link.mapping
-    if mapping.parcels in values or (mapping.obreb and mapping.obreb in values):
-        trial = relink(shared_register.with_values(link, investment_id, values), frame)
-        found = trial.result.links
-        parcels = tuple(found.loc[found["investment_id"] == investment_id, "parcel_id"])
-    try:
-        fresh = shared_register.save_investment(link, investment_id, values, parcels, delete=delete)
-    except RegisterConflictError as exc:
-        return SavedEdit(None, investment_id, exc)
-    return SavedEdit(relink(replace(fresh, corrections=link.corrections), frame), investment_id)
 
 
 # -- the actions -------------------------------------------------------------------------
@@ -282,7 +216,7 @@ class SharedRegisterActions(QObject):
             return
         links = result.links if result is not None and self.ui.state.link is link else None
         self.ui._run(
-            _publish, link, links, choice, replace_existing, frame,
+            publish_job, link, links, choice, replace_existing, frame,
             text=tr("Publishing register…"),
             done=lambda outcome: self.ui._store(outcome, link, "Publish register"),
         )  # fmt: skip
@@ -299,11 +233,13 @@ class SharedRegisterActions(QObject):
         old = self.ui.current_link()
         frame = project.layer(choice.layer).frame
         self.ui._run(
-            _open, choice, frame, text=tr("Reading register…"),
+            open_job, choice, frame, text=tr("Reading register…"),
             done=lambda outcome: self.ui._store(outcome, old, "Open shared register"),
         )  # fmt: skip
 
-    def edit(self, investment_id: str, texts: Mapping[str, str] | None = None) -> None:
+    def edit(
+        self, investment_id: str, texts: Mapping[str, str] | None = None, label: str = ""
+    ) -> Worker | None:
         """Edit an investment of the shared register and save it to the database.
 
         Parameters
@@ -311,32 +247,41 @@ class SharedRegisterActions(QObject):
         investment_id : str
             The investment.
         texts : mapping, optional
-            Typed cells (the form is shown when None).
+            Typed cells (the form is shown when None); columns left out keep their value.
+        label : str
+            Undo label of the step (``Save investment ID`` by default).
+
+        Returns
+        -------
+        Worker or None
+            The save running in the background; None when nothing is saved.
         """
         link = self.ui.current_link()
         if link is None or link.shared is None:
-            return
+            return None
         if texts is None:
             texts = edit_investment(self.window, link, investment_id)
             if texts is None:
-                return
-        self._start_save(link, investment_id, texts, label=f"Save investment {investment_id}")
+                return None
+        return self._start_save(
+            link, investment_id, texts, label=label or f"Save investment {investment_id}"
+        )
 
     def _start_save(
         self, link: RegisterLink, investment_id: str, texts: Mapping[str, str], label: str
-    ) -> None:
+    ) -> Worker | None:
         """Check the typed cells, settle the password and save in a worker."""
         assert link.shared is not None
         try:
             values = shared_register.cell_values(link, investment_id, texts)
         except ValueError as exc:
             show_error(self.window, str(exc))
-            return
+            return None
         frame = self._parcels(link)
         if not values or frame is None or not self._connected(link.shared.connection):
-            return
-        self.ui._run(
-            _save, link, investment_id, values, frame, text=tr("Saving to the database…"),
+            return None
+        return self.ui._run(
+            save_job, link, investment_id, values, frame, text=tr("Saving to the database…"),
             done=lambda saved: self._saved(saved, link, label),
         )  # fmt: skip
 
@@ -375,7 +320,7 @@ class SharedRegisterActions(QObject):
         if frame is None or not self._connected(link.shared.connection):
             return
         self.ui._run(
-            _save, link, investment_id, {}, frame, True, text=tr("Saving to the database…"),
+            save_job, link, investment_id, {}, frame, True, text=tr("Saving to the database…"),
             done=lambda saved: self._saved(saved, link, f"Remove investment {investment_id}"),
         )  # fmt: skip
 
