@@ -12,8 +12,8 @@ from typing import Any
 
 # Modules under mgis.cli.analyses, in the order --help lists them.
 ANALYSES: tuple[str, ...] = (
-    "select", "join", "buffer", "coverage", "indicators",
-    "distance", "service_area", "standards", "costs",
+    "select", "join", "dissolve", "buffer", "clip", "intersection", "rings", "coverage",
+    "indicators", "distance", "service_area", "standards", "investments", "costs",
 )  # fmt: skip
 
 

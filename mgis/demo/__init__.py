@@ -93,7 +93,7 @@ def build_demo(
     DemoResult
         The project path, the files beside it and the layer counts.
     """
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()
     project_path = out_dir / PROJECT_NAME
     stamp = out_dir / _STAMP
     if not force and project_path.is_file() and stamp.is_file():
