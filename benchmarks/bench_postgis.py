@@ -150,9 +150,78 @@ def main() -> None:
             ),
             results,
         )  # fmt: skip
+        _bench_select(conn, frame, args, results)
+        _bench_register(conn, frame, args, results)
     finally:
         server.stop()
     print_table(results)
+
+
+def _bench_select(conn: object, frame: object, args: argparse.Namespace, results: list) -> None:  # type: ignore[type-arg]
+    """Parcels within 500 m of the schools, selected on the server (only matches travel)."""
+    from mgis.io.postgis import select_by_location
+    from mgis.project import Project
+
+    schools = Project.open(CACHE / f"town_{args.size}" / "demo_town.gpkg").layer("schools").frame
+    selected, _report = select_by_location(
+        conn, "public", "parcels", schools.geometry, predicate="dwithin", distance=500.0
+    )
+    print(f"(server selection: {len(selected)} parcels within 500 m of {len(schools)} schools)")
+    seconds = median_time(
+        lambda: select_by_location(
+            conn, "public", "parcels", schools.geometry, predicate="dwithin", distance=500.0
+        ),
+        args.runs,
+    )
+    emit(
+        Result("postgis", "select dwithin 500 m of schools on the server", args.size, seconds,
+               1.0, peak_rss_mb()),
+        results,
+    )  # fmt: skip
+
+
+def _bench_register(conn: object, frame: object, args: argparse.Namespace, results: list) -> None:  # type: ignore[type-arg]
+    """The shared register: publish 2 000 investments with their links, open it, save an edit."""
+    import numpy as np
+    from bench_link import make_register
+
+    from mgis.io.pg_register import InvestmentEdit, load_register, publish_register, save_edits
+    from mgis.layers.links import link_register
+
+    register, _typos = make_register(frame, np.random.default_rng(1))
+    links = link_register(frame, "id_dzialki", register).links
+    name = "WPI bench"
+    publish = median_time(
+        lambda: publish_register(conn, name, register, links, replace=True), args.runs
+    )
+    emit(
+        Result("postgis", f"register publish ({len(links)} links)", len(register), publish, 3.0,
+               peak_rss_mb()),
+        results,
+    )  # fmt: skip
+    read = median_time(lambda: load_register(conn, name), args.runs)
+    emit(Result("postgis", "register open", len(register), read, 1.0, peak_rss_mb()), results)
+    edits = iter(range(1_000))
+
+    def save_one() -> None:
+        edit = InvestmentEdit("1", _version(conn, name), {"Nazwa zadania": f"v{next(edits)}"})
+        save_edits(conn, name, [edit])
+
+    save = median_time(save_one, args.runs * 3)
+    emit(Result("postgis", "register save one edit", len(register), save, 0.3), results)
+
+
+def _version(conn: object, name: str) -> int:
+    """Return the row version of investment 1 (one indexed query, not the whole register)."""
+    from mgis.io.postgis import session
+
+    with session(conn) as pg:  # type: ignore[arg-type]
+        row = pg.execute(
+            "SELECT row_version FROM mgis_investments WHERE register = %s AND investment_id = '1'",
+            [name],
+        ).fetchone()
+        pg.rollback()
+    return int(row[0])
 
 
 if __name__ == "__main__":

@@ -338,7 +338,7 @@ def _read_settings(path: Path) -> dict[str, Any]:
 
 
 def database_connections(path: Path | str) -> list[str]:
-    """Return the names of the database connections a project file reads layers through.
+    """Return the database connections a project file reads layers or a shared register through.
 
     The UI connects to each one on its own thread before opening the project,
     so that a password is asked for once and kept for the session.
@@ -350,7 +350,13 @@ def database_connections(path: Path | str) -> list[str]:
     """
     from mgis.layers.pg_view import connection_names
 
-    return connection_names(_read_settings(Path(path).resolve()).get("layers", []))
+    settings = _read_settings(Path(path).resolve())
+    names = connection_names(settings.get("layers", []))
+    for link in settings.get("register_links") or []:
+        shared = link.get("shared") if isinstance(link, dict) else None
+        if isinstance(shared, dict) and shared.get("connection") not in (None, "", *names):
+            names.append(str(shared["connection"]))
+    return names
 
 
 def _load_layer(entry: dict[str, Any], project_path: Path, project: Project) -> VectorLayer:

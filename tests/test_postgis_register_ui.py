@@ -329,3 +329,36 @@ def test_use_suggestion_corrects_the_shared_register_for_everyone(
     assert win.project.links[0].corrections == ()
     assert _areas(win).loc["1", "area_m2"] == pytest.approx(20_000)
     win.canvas.shutdown()
+
+
+def test_opening_a_project_shows_what_others_changed(
+    qtbot, published, conn, settings_dir, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from mgis.project import database_connections
+
+    one, _two = published
+    path = one.project.save(settings_dir.parent / "projekt.gpkg")
+    assert database_connections(path) == [conn.name]  # asked for before opening
+    save_edits(conn, NAME, [InvestmentEdit("3", 1, {"Nazwa zadania": "Park - zmiana Ewy"})],
+               user="ewa")  # fmt: skip
+    shown: list[list[str]] = []
+
+    def accept(dialog: RefreshDialog) -> QDialog.DialogCode:
+        shown.append(dialog.lines())
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(RefreshDialog, "exec", accept)
+    three = _window(qtbot, settings_dir, conn)
+    ui = _ui(three)
+    with qtbot.waitSignal(ui.linked, timeout=20_000):
+        assert three.open_project(path)
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    assert any("Park - zmiana Ewy" in line for line in shown[0])
+    qtbot.waitUntil(
+        lambda: (
+            AREAS_LAYER in three.project.layer_names()
+            and _areas(three).loc["3", "Nazwa zadania"] == "Park - zmiana Ewy"
+        ),
+        timeout=20_000,
+    )
+    three.canvas.shutdown()

@@ -121,6 +121,7 @@ class RegisterUi(QObject):
         self.worker: Worker | None = None
         self._build()
         self.controller.projectReplaced.connect(self._follow_project)
+        self.controller.projectReplaced.connect(self._check_shared)
         self.controller.projectModified.connect(self._follow_project)
 
     # -- building ----------------------------------------------------------------------
@@ -289,13 +290,15 @@ class RegisterUi(QObject):
 
     # -- refresh ---------------------------------------------------------------------------
 
-    def start_refresh(self, *, confirm: bool = True) -> Worker | None:
-        """Read the spreadsheet again and show what changed; apply it on OK.
+    def start_refresh(self, *, confirm: bool = True, quiet: bool = False) -> Worker | None:
+        """Read the spreadsheet (or the database) again and show what changed; apply it on OK.
 
         Parameters
         ----------
         confirm : bool
             Show the changes in a dialog (False: only emit :attr:`refreshReady`).
+        quiet : bool
+            Show no dialog when nothing changed (the check made on opening a project).
         """
         link = self.current_link()
         if link is None:
@@ -304,16 +307,22 @@ class RegisterUi(QObject):
             _reread_and_diff,
             link,
             text=tr("Reading register…"),
-            done=lambda pending: self._on_reread(pending, confirm),
+            done=lambda pending: self._on_reread(pending, confirm, quiet),
         )
 
-    def _on_reread(self, pending: PendingRefresh, confirm: bool) -> None:
+    def _check_shared(self) -> None:
+        """On opening a project with a shared register, show what others changed meanwhile."""
+        link = self.current_link()
+        if link is not None and link.shared is not None:
+            self.start_refresh(quiet=True)
+
+    def _on_reread(self, pending: PendingRefresh, confirm: bool, quiet: bool = False) -> None:
         """Keep the reread register; ask the user when ``confirm``."""
         self.pending = pending
         self.refreshReady.emit(pending)
         if pending.diff.empty and pending.new.shared != pending.link.shared:
             self.apply_refresh()  # only row versions moved on: take them without asking
-        elif confirm:
+        elif confirm and not (quiet and pending.diff.empty):
             dialog = RefreshDialog(pending.diff, self.investment_names(), self.window)
             if dialog.exec() and not pending.diff.empty:
                 self.apply_refresh()
