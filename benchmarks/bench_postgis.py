@@ -178,6 +178,19 @@ def _bench_select(conn: object, frame: object, args: argparse.Namespace, results
                1.0, peak_rss_mb()),
         results,
     )  # fmt: skip
+    from mgis.analysis.selection import select_by_location as select_in_memory
+    from mgis.io.postgis import read_table
+
+    def read_and_select() -> None:
+        table, _ = read_table(conn, "public", "parcels")
+        select_in_memory(table, schools, predicate="dwithin", distance=500.0)
+
+    whole = median_time(read_and_select, args.runs)
+    emit(
+        Result("postgis", "same: read the table, select in memory (compare)", args.size, whole,
+               1.0),
+        results,
+    )  # fmt: skip
 
 
 def _bench_register(conn: object, frame: object, args: argparse.Namespace, results: list) -> None:  # type: ignore[type-arg]
