@@ -207,4 +207,12 @@ def test_done_when_story(qtbot, demo, tmp_path) -> None:  # type: ignore[no-unty
     )
     corrected = typo["investment_id"]
     assert ui_areas.loc[corrected, "parcel_count"] == cli_areas.loc[corrected, "parcel_count"] + 1
+
+    # `mgis link --project` applies the project's correction: exactly the app's areas.
+    out = tmp_path / "cli_project.gpkg"
+    assert cli_main(["link", "--project", str(saved), "--out", str(out)]) == 0
+    same_as_ui = gpd.read_file(out, layer="investment_areas").set_index("investment_id")
+    assert list(same_as_ui.index) == list(ui_areas.index)
+    assert same_as_ui["area_m2"].tolist() == pytest.approx(ui_areas["area_m2"].tolist(), abs=0.1)
+    assert same_as_ui["parcel_count"].tolist() == ui_areas["parcel_count"].tolist()
     win.canvas.shutdown()
