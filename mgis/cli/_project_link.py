@@ -28,11 +28,6 @@ if TYPE_CHECKING:
     from mgis.layers.register import Register
     from mgis.project import Project
 
-BUILD_PREFIX = "build:"
-"""Start of an ``id_field`` whose ids are built from columns: ``build:unit|obręb|nr``."""
-BUILT_FIELD = "_mgis_parcel_id"
-"""Column the built ids are linked on (the name the app uses)."""
-
 NOT_WITH_PROJECT = (
     ("parcels", "parcels"),
     ("id_field", "id-field"),
@@ -131,6 +126,8 @@ def load(path: Path) -> LinkInput:
         f"(field {link.id_field}), {len(link.corrections)} saved correction(s)",
         *(f"warning: {w}" for w in project.load_warnings),
     ]
+    from mgis.layers.link_ids import with_parcel_ids
+
     frame = _parcel_frame(project, link, lines)
     frame, field = with_parcel_ids(frame, link.id_field)
     register, read = _reread(link)
@@ -162,28 +159,6 @@ def _parcel_frame(project: Project, link: RegisterLink, lines: list[str]) -> gpd
         why = [w for w in project.load_warnings if w.startswith(f"Layer '{name}'")]
         raise CliError(why[0] if why else f"the parcel layer {name!r} has no features")
     return frame
-
-
-def with_parcel_ids(frame: gpd.GeoDataFrame, id_field: str) -> tuple[gpd.GeoDataFrame, str]:
-    """Return the frame and the field to link on (a built column added to a copy if needed).
-
-    Raises
-    ------
-    RegisterError
-        When a column named in a ``build:`` spec is missing.
-    """
-    if not id_field.startswith(BUILD_PREFIX):
-        return frame, id_field
-    from mgis.layers.parcel_columns import build_parcel_ids
-    from mgis.layers.register import RegisterError
-
-    unit, obreb, number = [*id_field.removeprefix(BUILD_PREFIX).split("|"), "", ""][:3]
-    for column in (obreb, number):
-        if column not in frame.columns:
-            raise RegisterError(f"the parcel layer has no field {column!r}")
-    units: object = frame[unit] if unit in frame.columns else unit
-    ids = build_parcel_ids(units, frame[obreb], frame[number])
-    return frame.assign(**{BUILT_FIELD: ids}), BUILT_FIELD
 
 
 def _reread(link: RegisterLink) -> tuple[Register, list[str]]:

@@ -34,6 +34,7 @@ __all__ = [
     "links_to_json",
     "refresh_diff",
     "reread",
+    "same_cell",
 ]
 
 
@@ -325,7 +326,7 @@ def refresh_diff(old: RegisterLink, new: Register) -> RegisterDiff:
         diffs = tuple(
             FieldChange(c, a.get(c), b.get(c))
             for c in dict.fromkeys([*a, *b])
-            if not _same(a.get(c), b.get(c))
+            if not same_cell(a.get(c), b.get(c))
         )
         if diffs:
             changed.append(InvestmentChange(inv, diffs))
@@ -340,7 +341,7 @@ def refresh_diff(old: RegisterLink, new: Register) -> RegisterDiff:
     )
 
 
-def _same(a: object, b: object) -> bool:
+def same_cell(a: object, b: object) -> bool:
     """Compare two JSON cell values (numbers with a cent's tolerance, empty equals None)."""
     if a in (None, "") and b in (None, ""):
         return True

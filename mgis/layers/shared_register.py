@@ -12,7 +12,6 @@ saved. These functions talk to the database: run them off the UI thread.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from mgis.io.pg_register import InvestmentEdit, load_register, publish_register, save_edits
 from mgis.io.register import parse_amount
-from mgis.layers.link_store import RegisterLink
+from mgis.layers.link_store import RegisterLink, same_cell
 from mgis.layers.register import ColumnMapping
 from mgis.layers.shared_source import RowVersion, SharedSource
 
@@ -164,7 +163,7 @@ def cell_values(link: RegisterLink, investment_id: str, texts: Mapping[str, str]
         before = old.get(column)
         like = _sample(link, column) if is_new else before  # a new row types like its column
         value = _typed(column, text.strip(), like, column in money)
-        if is_new or not _same(before, value):
+        if is_new or not same_cell(before, value):
             out[column] = value
     return out
 
@@ -248,12 +247,3 @@ def _typed(column: str, text: str, before: object, money: bool) -> Any:
     if isinstance(before, int) and float(value).is_integer():
         return int(value)
     return float(value)
-
-
-def _same(a: object, b: object) -> bool:
-    """Compare a stored cell with a typed one (a cent's tolerance, empty equals None)."""
-    if a in (None, "") and b in (None, ""):
-        return True
-    if isinstance(a, int | float) and isinstance(b, int | float):
-        return math.isclose(float(a), float(b), abs_tol=0.005)
-    return a == b

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -41,6 +40,7 @@ from mgis.io.pg_connect import (
     unregister_connection,
 )
 from mgis.io.postgis import TableInfo
+from mgis.ui.dialog_buttons import ok_cancel
 from mgis.ui.i18n import tr
 
 SETTINGS_GROUP = "postgis_connections"
@@ -99,16 +99,6 @@ class ConnectionStore:
         self.store.sync()
 
 
-def _ok_cancel(dialog: QDialog) -> QDialogButtonBox:
-    """Return OK / Cancel buttons wired to ``dialog``."""
-    box = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box
-
-
 class ConnectionDialog(QDialog):
     """Host, port, database, user, SSL mode or a pg_service name; password; Test connection.
 
@@ -157,7 +147,7 @@ class ConnectionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.test_button)
         layout.addWidget(self.result_label)
-        layout.addWidget(_ok_cancel(self))
+        layout.addWidget(ok_cancel(self))
 
     def connection(self) -> PgConnection:
         """Return the settings typed (without the password)."""
@@ -261,7 +251,7 @@ class DatabaseBrowserDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.view_box)
         layout.addWidget(self.status)
-        layout.addWidget(_ok_cancel(self))
+        layout.addWidget(ok_cancel(self))
         self.fill_connections()
 
     def fill_connections(self, current: str = "") -> None:
@@ -389,7 +379,7 @@ class SaveToPostgisDialog(QDialog):
         form.addRow(tr("Table"), self.table_edit)
         form.addRow(tr("Mode"), self.mode_box)
         form.addRow(tr("Comment"), self.comment_edit)
-        form.addRow(_ok_cancel(self))
+        form.addRow(ok_cancel(self))
 
     def choice(self) -> SaveChoice | None:
         """Return the answers, None when the connection or table is missing."""

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from mgis.io.register import RegisterTable, read_register
+from mgis.layers.link_ids import build_spec
 from mgis.layers.register import ROLES, ColumnMapping, detect_columns
 from mgis.ui.i18n import tr
 from mgis.ui.parcel_search import guess_id_field
@@ -36,7 +37,6 @@ from mgis.ui.register_state import (
     PROBLEM_NAMES,
     LinkOutcome,
     LinkParameters,
-    build_spec,
     link_from_parameters,
 )
 from mgis.ui.workers import Worker

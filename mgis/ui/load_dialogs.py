@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from mgis.io import LayerInfo, LoadReport
+from mgis.ui.dialog_buttons import ok_cancel
 from mgis.ui.i18n import tr
 
 COMMON_CRS = (
@@ -34,16 +35,6 @@ COMMON_CRS = (
     ("EPSG:4326", "WGS 84"),
     ("EPSG:3857", "Web Mercator"),
 )
-
-
-def _buttons(dialog: QDialog) -> QDialogButtonBox:
-    """Return OK / Cancel buttons wired to ``dialog``."""
-    box = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box
 
 
 def crs_combo(current: str | None = None) -> QComboBox:
@@ -107,7 +98,7 @@ class LayerChooserDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"{tr('Layers to add from')} {path.name}:"))
         layout.addWidget(self.list)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(ok_cancel(self))
 
     def chosen(self) -> list[str]:
         """Return the names of the ticked layers."""
@@ -139,7 +130,7 @@ class CrsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addWidget(self.combo)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(ok_cancel(self))
 
     def crs(self) -> str:
         """Return the chosen CRS."""

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QWidge
 
 from mgis.analysis.pick import bounds_of
 from mgis.layers import SelectMode, VectorLayer
+from mgis.layers.link_ids import with_parcel_ids
 from mgis.layers.link_index import LayerIds
 from mgis.layers.parcel_ids import ParcelContext
 from mgis.layers.parcel_search import FindResult, FindStatus, ParcelIndex
@@ -21,7 +22,7 @@ from mgis.layers.register import RegisterError
 from mgis.ui.canvas import MapCanvas
 from mgis.ui.controller import ProjectController
 from mgis.ui.i18n import tr
-from mgis.ui.register_state import parcel_layer_ids, with_parcel_ids
+from mgis.ui.register_state import parcel_layer_ids
 
 _CANONICAL = re.compile(r"^\d{6}_\d\.\d{4}\.\S+$")
 _ID_NAMES = ("id_dzialki", "identyfikator", "idd", "id_dz", "teryt_dz")

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from mgis.ui.db_dialogs import ConnectionDialog, ConnectionStore
+from mgis.ui.dialog_buttons import ok_cancel
 from mgis.ui.i18n import tr
 from mgis.ui.parcel_search import guess_id_field
 from mgis.ui.register_model import cell_text
@@ -58,16 +58,6 @@ class OpenChoice:
     name: str
     layer: str
     id_field: str
-
-
-def _buttons(dialog: QDialog) -> QDialogButtonBox:
-    """OK / Cancel wired to the dialog."""
-    box = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box
 
 
 class _ConnectionRow(QWidget):
@@ -127,7 +117,7 @@ class PublishRegisterDialog(QDialog):
         form.addRow(tr("Connection"), self.connection)
         form.addRow(tr("Schema"), self.schema_edit)
         form.addRow(tr("Register name"), self.name_edit)
-        form.addRow(_buttons(self))
+        form.addRow(ok_cancel(self))
 
     def choice(self) -> PublishChoice | None:
         """Return the answers, None when the connection or name is missing."""
@@ -181,7 +171,7 @@ class OpenSharedRegisterDialog(QDialog):
         form.addRow(tr("Parcel identifier field"), self.field_box)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(ok_cancel(self))
 
     def _fill_fields(self, name: str) -> None:
         """List the fields of the chosen parcel layer; preselect the identifier field."""
@@ -261,7 +251,7 @@ class InvestmentDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(header)
         layout.addWidget(scroll, 1)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(ok_cancel(self))
 
     def texts(self) -> dict[str, str]:
         """Return the typed text of every column."""

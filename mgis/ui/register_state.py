@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from mgis.layers.link_ids import with_parcel_ids
 from mgis.layers.link_index import LayerIds
 from mgis.layers.link_store import RegisterLink
 from mgis.layers.links import LinkResult, link_register
-from mgis.layers.register import ColumnMapping, Register, RegisterError
+from mgis.layers.register import ColumnMapping, Register
 from mgis.layers.selection import SelectMode
 
 if TYPE_CHECKING:
@@ -30,9 +31,6 @@ if TYPE_CHECKING:
     from mgis.ui.controller import ProjectController
 
 AREAS_LAYER = "investment_areas"
-BUILD_PREFIX = "build:"
-"""Start of ``id_field`` for ids built from three columns: ``build:unit|obręb|nr``."""
-BUILT_FIELD = "_mgis_parcel_id"
 PROBLEM_NAMES = {
     "unmatched": "not found",
     "ambiguous": "ambiguous",
@@ -75,40 +73,6 @@ class LinkOutcome:
 
     link: RegisterLink
     result: LinkResult
-
-
-def build_spec(unit: str, obreb: str, number: str) -> str:
-    """Return the ``id_field`` text for identifiers built from columns.
-
-    Parameters
-    ----------
-    unit : str
-        A layer field with the unit code, or the code itself (``301001_1``).
-    obreb, number : str
-        Layer fields of the obręb and the parcel number.
-    """
-    return f"{BUILD_PREFIX}{unit}|{obreb}|{number}"
-
-
-def with_parcel_ids(frame: gpd.GeoDataFrame, id_field: str) -> tuple[gpd.GeoDataFrame, str]:
-    """Return the frame and the field to link on (a built column added to a copy if needed).
-
-    Raises
-    ------
-    RegisterError
-        When a column named in a ``build:`` spec is missing.
-    """
-    if not id_field.startswith(BUILD_PREFIX):
-        return frame, id_field
-    from mgis.layers.parcel_columns import build_parcel_ids
-
-    unit, obreb, number = [*id_field.removeprefix(BUILD_PREFIX).split("|"), "", ""][:3]
-    for column in (obreb, number):
-        if column not in frame.columns:
-            raise RegisterError(f"the parcel layer has no field {column!r}")
-    units: object = frame[unit] if unit in frame.columns else unit
-    ids = build_parcel_ids(units, frame[obreb], frame[number])
-    return frame.assign(**{BUILT_FIELD: ids}), BUILT_FIELD
 
 
 def link_from_parameters(params: LinkParameters, frame: gpd.GeoDataFrame) -> LinkOutcome:

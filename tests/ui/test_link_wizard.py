@@ -7,11 +7,12 @@ from PySide6.QtCore import QSettings, QStandardPaths
 
 from mgis.demo import build_demo
 from mgis.io.register import read_register
+from mgis.layers.link_ids import build_spec
 from mgis.layers.links import link_register
 from mgis.layers.register import Register
 from mgis.project import Project
 from mgis.ui.link_wizard import LinkWizard
-from mgis.ui.register_state import LinkOutcome, build_spec
+from mgis.ui.register_state import LinkOutcome
 
 
 @pytest.fixture(autouse=True)
