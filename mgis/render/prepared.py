@@ -10,6 +10,7 @@ draws them again with new pens. :class:`PathCache` keeps a few per layer.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,7 @@ from numpy.typing import NDArray
 from PySide6.QtGui import QPainterPath
 
 from mgis.render.edges import DEDUP_LIMIT, shared_once
-from mgis.render.lod import chunk_cuts, thin_parts
+from mgis.render.lod import Thinned, chunk_cuts
 from mgis.render.paths import build_paths, paths_from_vertices, take_parts
 from mgis.render.symbols import symbol_runs
 from mgis.render.view import Extent, MapView
@@ -115,29 +116,28 @@ def build_extent(view: MapView, margin: float = MARGIN) -> Extent:
 
 def prepare_paths(
     view: MapView,
-    px: NDArray[np.float64],
-    offsets: NDArray[np.int64],
+    thinned: Thinned,
     *,
-    heads: NDArray[np.bool_] | None,
     keys: NDArray[np.int64] | None,
     key_source: object,
     base_symbol: int,
     closed: bool,
     chunk: int,
-    bounds_px: NDArray[np.float64] | None = None,
 ) -> PreparedPaths:
-    """Thin parts to the pixel grid, group them by symbol and build small compound paths.
+    """Group thinned parts by symbol and build small compound paths of each symbol.
+
+    The paths of all symbols (and their outlines) are built in one pass
+    (:func:`~mgis.render.paths.build_paths`), then split per symbol.
 
     Parameters
     ----------
     view : MapView
-        The view ``px`` is in.
-    px, offsets : numpy.ndarray
-        Pixel vertices and part starts of the parts in the build extent.
-    heads : numpy.ndarray of bool or None
-        Parts that start a polygon (see :class:`~mgis.render.lod.Thinned`).
+        The view the pixel coordinates of ``thinned`` are in.
+    thinned : Thinned
+        The parts in the build extent reduced to the pixel grid
+        (:func:`~mgis.render.lod.thin_layer`).
     keys : numpy.ndarray or None
-        Symbol of every part; None = all parts use ``base_symbol``.
+        Symbol of every part given to the thinning; None = all parts use ``base_symbol``.
     key_source : object
         The layer-wide symbol array ``keys`` was taken from (its identity
         tells whether the classes changed), or None.
@@ -147,54 +147,72 @@ def prepare_paths(
         True for polygon rings.
     chunk : int
         Parts per compound path.
-    bounds_px : numpy.ndarray, optional
-        Pixel bounds of every part.
 
     Returns
     -------
     PreparedPaths
         With ``covered`` None; the caller sets it.
     """
-    th = thin_parts(px, offsets, heads, closed=closed, bounds_px=bounds_px)
-    px, offsets, kept_heads = th.px, th.offsets, th.heads
+    px, offsets, heads = thinned.px, thinned.offsets, thinned.heads
+    n_parts = len(offsets) - 1
     sorted_keys = None
     if keys is None:
-        runs = [(0, len(offsets) - 1, base_symbol)]
+        runs = [(0, n_parts, base_symbol)] if n_parts else []
     else:
-        order, runs = symbol_runs(keys[th.parts])
-        px, offsets = take_parts(px, offsets, order)
-        kept_heads, sorted_keys = kept_heads[order], keys[th.parts][order]
-    built, boxes, strokes = [], [], []
-    outline = None
-    if closed and 0 < len(px) <= DEDUP_LIMIT:
+        part_keys = keys[thinned.parts]
+        order, runs = symbol_runs(part_keys)
+        if len(runs) > 1:
+            px, offsets = take_parts(px, offsets, order)
+            heads, part_keys = heads[order], part_keys[order]
+        sorted_keys = part_keys
+    # the cuts of every symbol's paths, then the paths of all symbols in one pass
+    cuts = [a + chunk_cuts(heads[a:b], chunk)[:-1] for a, b, _ in runs]
+    all_cuts = np.concatenate([*cuts, [n_parts]]).astype(np.int64)
+    split = np.cumsum([len(c) for c in cuts[:-1]], dtype=np.int64).tolist()
+    fills = _split(build_paths(px, offsets, all_cuts), split) if runs else []
+    built = [(sym, paths) for (_, _, sym), paths in zip(runs, fills, strict=True)]
+    boxes = np.split(_path_boxes(px, offsets[all_cuts]), split) if runs else []
+    strokes = None
+    if runs and closed and len(px) <= DEDUP_LIMIT:
         keep, moves = shared_once(px, offsets, sorted_keys)
-        outline = (px[keep], moves[keep], np.r_[0, np.cumsum(keep)])
-    for a, b, sym in runs:
-        if b <= a:
-            continue
-        cuts = a + chunk_cuts(kept_heads[a:b], chunk)
-        built.append((sym, build_paths(px, offsets, cuts)))
-        if outline is not None:
-            vx, vm, cum = outline
-            strokes.append(paths_from_vertices(vx, vm, cum[offsets[cuts]], keep_empty=True))
-        starts = offsets[cuts[:-1]]
-        box = np.empty((len(starts), 4))
-        box[:, 0:2] = np.minimum.reduceat(px[: offsets[b]], starts, axis=0)
-        box[:, 2:4] = np.maximum.reduceat(px[: offsets[b]], starts, axis=0)
-        boxes.append(box)
-    dot_keys = keys[th.dot_parts] if keys is not None else None
+        cum = np.zeros(len(keep) + 1, dtype=np.int64)
+        np.cumsum(keep, out=cum[1:])
+        outlines = paths_from_vertices(
+            np.compress(keep, px, axis=0), moves[keep], cum[offsets[all_cuts]], keep_empty=True
+        )
+        strokes = _split(outlines, split)
+    dot_keys = keys[thinned.dot_parts] if keys is not None else None
     return PreparedPaths(
         view,
         None,
         key_source,
         built,
         boxes,
-        strokes if outline is not None else None,
-        th.dots,
+        strokes,
+        thinned.dots,
         dot_keys,
         len(px),
-        len(offsets) - 1,
+        n_parts,
     )
+
+
+def _split(items: list[QPainterPath], at: list[int]) -> list[list[QPainterPath]]:
+    """Split ``items`` before the positions ``at``."""
+    edges = [0, *at, len(items)]
+    return [items[a:b] for a, b in itertools.pairwise(edges)]
+
+
+def _path_boxes(px: NDArray[np.float64], bounds: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Return the ``(C, 4)`` pixel bounds ``x0, y0, x1, y1`` of the runs between ``bounds``."""
+    starts = bounds[:-1]
+    box = np.empty((len(starts), 4))
+    if len(starts) == 0:
+        return box
+    for axis in (0, 1):  # column by column: numpy is slow on rows of two
+        column = px[: bounds[-1], axis]
+        box[:, axis] = np.minimum.reduceat(column, starts)
+        box[:, axis + 2] = np.maximum.reduceat(column, starts)
+    return box
 
 
 class PathCache:

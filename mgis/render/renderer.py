@@ -23,7 +23,8 @@ from mgis.render.draw import (
 )
 from mgis.render.index import PartIndex
 from mgis.render.labels import draw_labels
-from mgis.render.paths import GeometryArrays, prepare_geometries, take_parts
+from mgis.render.lod import thin_layer
+from mgis.render.paths import GeometryArrays, prepare_geometries
 from mgis.render.prepared import PathCache, PreparedPaths, build_extent, prepare_paths
 from mgis.render.symbols import parse_color, style_symbols
 from mgis.render.view import MapView
@@ -88,7 +89,7 @@ class MapRenderer:
     """Draws vector layers onto any QPaintDevice, fast enough for 300 000 parcels.
 
     Per frame, a layer costs in proportion to what is in view: a spatial
-    index picks the parts that reach the view, :func:`~mgis.render.lod.thin_parts`
+    index picks the parts that reach the view, :func:`~mgis.render.lod.thin_layer`
     reduces them to the pixel grid (sub-pixel parts become dots), and the rest
     goes to Qt as small compound paths of neighbouring parts (the arrays are
     in Z-order). On screen, fills under an outline are not antialiased (the
@@ -314,24 +315,23 @@ class MapRenderer:
         if picked is not None:
             covered = build_extent(view)
             picked = index.query(covered)
-        if picked is None:
-            coords, offsets, heads = arrays.coords, arrays.offsets, arrays.heads
-            bounds = arrays.bounds
-        else:
-            coords, offsets = take_parts(arrays.coords, arrays.offsets, picked)
-            heads = arrays.heads[picked] if arrays.heads is not None else None
-            bounds = arrays.bounds[picked]
+        thinned = thin_layer(
+            view,
+            arrays.coords,
+            arrays.offsets,
+            bounds=arrays.bounds,
+            heads=arrays.heads,
+            parts=picked,
+            closed=arrays.family == "polygon",
+        )
         prepared = prepare_paths(
             view,
-            view.world_to_pixel(coords),
-            offsets,
-            heads=heads,
+            thinned,
             keys=self._keys(layer, arrays, picked),
             key_source=source,
             base_symbol=len(style_symbols(layer.style)) - 1,
             closed=arrays.family == "polygon",
             chunk=self.chunk_size,
-            bounds_px=view.world_to_pixel(bounds.reshape(-1, 2)).reshape(-1, 4),
         )
         prepared.covered = covered
         self.path_cache.put(id(layer), layer.frame, prepared)
