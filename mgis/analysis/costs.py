@@ -38,12 +38,14 @@ class CostRates:
     Attributes
     ----------
     land_tax_pln_m2 : float
-        Property tax on land per m2 and year. Default 1.38: about the statutory
-        upper limit for 2025 for land used for business; residential land is
-        taxed far less (check the gmina's resolution).
+        Property tax on land per m2 and year. Default 1.45: the statutory upper
+        limit for 2026 for land used for business (obwieszczenie of the Minister
+        of Finance under art. 20 ust. 2 of the local taxes act; 1.38 in 2025).
+        Other land is taxed at most 0.77; the gmina's own resolution decides.
     building_tax_pln_m2 : float
-        Property tax on usable floor area per m2 and year. Default 34.00: about
-        the 2025 upper limit for business buildings (residential about 1.19).
+        Property tax on usable floor area per m2 and year. Default 35.53: the
+        2026 upper limit for business buildings (34.00 in 2025; residential
+        buildings at most 1.25). The limits change every year with inflation.
     lease_pln_m2_year : float
         Rent or lease the gmina receives per m2 of building and year (default 0).
     sale_pln_m2 : float
@@ -61,8 +63,8 @@ class CostRates:
         Years of operation after the last outlay year (default 25).
     """
 
-    land_tax_pln_m2: float = 1.38
-    building_tax_pln_m2: float = 34.00
+    land_tax_pln_m2: float = 1.45
+    building_tax_pln_m2: float = 35.53
     lease_pln_m2_year: float = 0.0
     sale_pln_m2: float = 0.0
     sold_share: float = 0.0

@@ -47,5 +47,5 @@ def test_never_pays_back_and_bad_inputs() -> None:
 def test_default_rates_are_documented() -> None:
     r = CostRates()
     assert (r.land_tax_pln_m2, r.building_tax_pln_m2, r.discount_rate, r.horizon_years) == (
-        1.38, 34.0, 0.04, 25,
+        1.45, 35.53, 0.04, 25,
     )  # fmt: skip

@@ -53,8 +53,8 @@ def add_parser(subparsers: Any) -> None:
 
 # option -> help; each maps to the CostRates field in RATE_FIELDS.
 RATE_FLAGS = {
-    "--land-tax": "property tax on land, PLN/m2/year (1.38)",
-    "--building-tax": "property tax on buildings, PLN/m2/year (34.00)",
+    "--land-tax": "property tax on land, PLN/m2/year (1.45, the 2026 limit)",
+    "--building-tax": "property tax on buildings, PLN/m2/year (35.53, the 2026 limit)",
     "--lease": "lease income, PLN per m2 of building/year (0)",
     "--sale": "land sale price, PLN/m2 (0)",
     "--sold-share": "share of the land sold, 0..1 (0)",
