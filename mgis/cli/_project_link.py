@@ -239,17 +239,17 @@ def apply_corrections(
     longer holds the text it replaces (the spreadsheet was fixed meanwhile).
     """
     column = register.mapping.parcels
+    position = {inv: k for k, inv in enumerate(register.ids)}
     current, skipped = register, []
-    for correction in link.corrections:
+    for correction in link.corrections:  # one at a time, in order, as corrected() does
         step = replace(link, corrections=(correction,)).corrected(current)
-        position = {inv: k for k, inv in enumerate(current.ids)}
         k = position.get(correction[0])
         before = current.frame[column].iloc[k] if k is not None else None
         after = step.frame[column].iloc[k] if k is not None else None
         if not isinstance(before, str) or before == after:
             skipped.append(correction)
         current = step
-    return link.corrected(register), skipped
+    return current, skipped
 
 
 def _describe(link: RegisterLink, skipped: list[tuple[str, str, str]]) -> str:

@@ -34,7 +34,7 @@ def read_postgis_layer(
         ``(xmin, ymin, xmax, ymax)`` in ``crs``: only features whose bounding box
         meets it are read (the spatial index answers). It is moved explicitly
         (pyproj, x = easting) into the CRS the layer has in the database, which
-        is found first, in the same session, by reading no rows.
+        is found by reading no rows the first time, then kept from each read.
 
     Returns
     -------
@@ -55,10 +55,16 @@ def read_postgis_layer(
         frame, report = read_source(src)
     else:
         with session(get_connection(src.connection)) as pg:
-            table_crs = read_source(src, limit=0, target=pg)[0].crs
-            bbox = moved_extent(extent, crs, table_crs)
+            if source not in _TABLE_CRS:  # asked once per source, not at every pan
+                _TABLE_CRS[source] = read_source(src, limit=0, target=pg)[0].crs
+            bbox = moved_extent(extent, crs, _TABLE_CRS[source])
             frame, report = read_source(src, bbox=bbox, target=pg)
+    _TABLE_CRS[source] = frame.crs
     return reproject(frame, crs), report
+
+
+_TABLE_CRS: dict[str, Any] = {}
+"""The CRS each database source had when last read (a view read needs it to move its box)."""
 
 
 def moved_extent(extent: Extent, crs: Any, target: Any) -> Extent:

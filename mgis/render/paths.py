@@ -158,7 +158,7 @@ def _arrays_in_z_order(
     bounds = _part_bounds(coords, offsets)
     order = spatial_order(bounds, group)
     if len(order) and not (order[1:] > order[:-1]).all():
-        coords, offsets = take_parts(coords, offsets, order)
+        coords, offsets = take_vertices(coords, offsets, order)
         bounds, feature, group = bounds[order], np.asarray(feature)[order], group[order]
     heads = np.r_[True, group[1:] != group[:-1]] if len(group) else np.zeros(0, dtype=bool)
     return GeometryArrays(
@@ -204,31 +204,7 @@ def select_parts(
     """
     if part_mask.all():
         return arrays.coords, arrays.offsets
-    return take_parts(arrays.coords, arrays.offsets, np.flatnonzero(part_mask))
-
-
-def take_parts(
-    coords: NDArray[np.float64], offsets: NDArray[np.int64], parts: NDArray[np.int64]
-) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """Return the vertices and offsets of ``parts`` (indices, in the order given).
-
-    Parameters
-    ----------
-    coords : numpy.ndarray
-        ``(K, 2)`` vertices of all parts.
-    offsets : numpy.ndarray
-        ``(P + 1,)`` part starts in ``coords``.
-    parts : numpy.ndarray of int
-        Parts to keep; any order (a permutation groups parts by symbol).
-
-    Returns
-    -------
-    coords : numpy.ndarray
-        Vertices of the chosen parts, part after part.
-    offsets : numpy.ndarray
-        Start of each chosen part in the returned ``coords``.
-    """
-    return take_vertices(coords, offsets, parts)
+    return take_vertices(arrays.coords, arrays.offsets, np.flatnonzero(part_mask))
 
 
 def thin_to_pixels(

@@ -18,8 +18,8 @@ from numpy.typing import NDArray
 from PySide6.QtGui import QPainterPath
 
 from mgis.render.edges import DEDUP_LIMIT, shared_once
-from mgis.render.lod import Thinned, chunk_cuts
-from mgis.render.paths import build_paths, paths_from_vertices, take_parts
+from mgis.render.lod import Thinned, chunk_cuts, take_vertices
+from mgis.render.paths import build_paths, paths_from_vertices
 from mgis.render.symbols import symbol_runs
 from mgis.render.view import Extent, MapView
 
@@ -162,7 +162,7 @@ def prepare_paths(
         part_keys = keys[thinned.parts]
         order, runs = symbol_runs(part_keys)
         if len(runs) > 1:
-            px, offsets = take_parts(px, offsets, order)
+            px, offsets = take_vertices(px, offsets, order)
             heads, part_keys = heads[order], part_keys[order]
         sorted_keys = part_keys
     # the cuts of every symbol's paths, then the paths of all symbols in one pass

@@ -13,8 +13,8 @@ from PySide6.QtGui import QPainterPath
 from mgis.layers import Style, VectorLayer
 from mgis.layers.style import StyleClass
 from mgis.render import MapRenderer, MapView, render_image
-from mgis.render.lod import Thinned, thin_layer, thin_parts
-from mgis.render.paths import paths_from_vertices, prepare_geometries, take_parts
+from mgis.render.lod import Thinned, take_vertices, thin_layer, thin_parts
+from mgis.render.paths import paths_from_vertices, prepare_geometries
 
 
 def town(seed: int = 0, n: int = 40) -> list[VectorLayer]:
@@ -150,7 +150,7 @@ def test_thin_layer_matches_thin_parts_on_all_pixels(family: str, resolution: fl
     n = arrays.n_parts
     for parts in (None, np.arange(0, n, 3), np.sort(rng.choice(n, n // 2, replace=False))):
         idx = np.arange(n) if parts is None else parts
-        coords, offsets = take_parts(arrays.coords, arrays.offsets, idx)
+        coords, offsets = take_vertices(arrays.coords, arrays.offsets, idx)
         px = view.world_to_pixel(coords)
         bounds_px = view.world_to_pixel(arrays.bounds[idx].reshape(-1, 2)).reshape(-1, 4)
         heads = arrays.heads[idx]
